@@ -1,0 +1,469 @@
+/* treeshap.c: exact path-dependent TreeSHAP over a gb_model (see treeshap.h).
+ *
+ * This is the product's hot loop, so gb_treeshap_new copies every tree into
+ * one compact array laid out in depth-first preorder (a node's left child is
+ * the next node, so the recursion walks memory forwards), with the zero
+ * fractions cover_child / cover_node already divided out and the reciprocals
+ * the path arithmetic needs kept in a table.  The split decision itself is
+ * always taken by gb_node_next on the model's own node, so missing values,
+ * categorical sets and LightGBM's zero rules are never re-implemented here.
+ *
+ * The path algorithm is the one of Lundberg, Erion and Lee (2018/2020,
+ * Algorithm 2): EXTEND adds a split to the path, UNWIND removes a feature that
+ * reappears further down, and at each leaf the unwound sums give every
+ * feature on the path its share.  Two facts of this setting make it cheaper
+ * than the textbook version: a one fraction is always 0 or 1 (it is a
+ * product of indicators), and for every element with one fraction 0 the
+ * unwound sum times (o - z) is the same number, so those elements cost O(1)
+ * at a leaf instead of O(depth).
+ *
+ * Zero cover.  A node no training data reached (cover 0) gives its children
+ * zero fraction 0, as does a child with cover 0: where nothing was seen, an
+ * absent feature sends no weight.  Such a node is only reached through
+ * features that are present, and a branch whose weight is identically zero
+ * (zero fraction 0 and one fraction 0) is skipped, which is both exact and
+ * what keeps UNWIND from ever dividing by a zero fraction.  Zero fractions
+ * are clamped to [0, 1] (a child cannot hold more weight than its parent),
+ * so an inconsistent file cannot overflow the arithmetic. */
+#include "treeshap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One node of the compact copy.  For a leaf, zl holds the leaf value. */
+typedef struct ts_node {
+    int32_t feature; /* -1 for a leaf */
+    int32_t right;   /* index of the right child; the left child is this + 1 */
+    int32_t src;     /* index of the model's node, for gb_node_next */
+    int32_t unused;
+    double zl, zr;   /* zero fractions of the left and right child */
+} ts_node;
+
+typedef struct ts_tree {
+    size_t begin;        /* first node in gb_treeshap.nodes */
+    const gb_node *src;  /* the model's nodes of this tree */
+    int32_t group;
+} ts_tree;
+
+struct gb_treeshap {
+    const gb_model *m;
+    int n_features;
+    int n_groups;
+    int max_depth;   /* edges on the longest root-to-leaf path of any tree */
+    size_t n_trees;
+    double *base;    /* [n_groups] */
+    ts_tree *trees;
+    ts_node *nodes;
+    double *inv;     /* inv[k] = 1 / k for k = 1 .. max_depth + 2 */
+    size_t path_len; /* path elements a workspace needs */
+};
+
+/* One element of the path of unique features from the root. */
+typedef struct ts_elem {
+    double w;  /* weight of subsets of each size (the "pweight") */
+    double z;  /* fraction of zero (absent-feature) paths flowing through */
+    int32_t f; /* feature, -1 for the root's dummy element */
+    int32_t o; /* 1 if x follows this branch, else 0 */
+} ts_elem;
+
+struct gb_treeshap_ws {
+    ts_elem *path;
+    double *x;   /* the row after gb_model_input */
+};
+
+/* Everything the recursion over one tree reads, passed as one pointer. */
+typedef struct ts_walk {
+    const gb_model *m;
+    const ts_node *nodes;
+    const gb_node *src;
+    const double *x;
+    const double *inv;
+    double *phi; /* the block of the tree's group */
+} ts_walk;
+
+/* ---- building ---------------------------------------------------------- */
+
+static double cover_of(const gb_node *nd)
+{
+    return nd->cover > 0.0 && isfinite(nd->cover) ? nd->cover : 0.0;
+}
+
+/* Fraction of the node's training weight that went to child c. */
+static double zero_fraction(const gb_node *node, const gb_node *c)
+{
+    double parent = cover_of(node);
+    if (parent <= 0.0)
+        return 0.0;
+    double z = cover_of(c) / parent;
+    return z < 1.0 ? z : 1.0;
+}
+
+/* Counts the nodes reachable from the root and the depth, checking what the
+ * recursion relies on even though gb_model_finish checked it too: indices in
+ * range, features in range, no node reached twice, bounded depth. */
+static int measure_tree(const gb_model *m, const gb_tree *t, size_t ti, int32_t *stack, int32_t *depth_of,
+                        unsigned char *seen, size_t *n_nodes, int *depth, gb_error *err)
+{
+    size_t sp = 0, count = 0;
+    int deepest = 0;
+    if (t->n_nodes <= 0 || !t->nodes)
+        return gb_error_set(err, "tree %zu has no nodes", ti);
+    memset(seen, 0, (size_t)t->n_nodes);
+    stack[sp++] = 0;
+    depth_of[0] = 0;
+    seen[0] = 1;
+    while (sp) {
+        int32_t i = stack[--sp];
+        const gb_node *nd = &t->nodes[i];
+        count++;
+        if (depth_of[i] > deepest)
+            deepest = depth_of[i];
+        if (nd->left < 0)
+            continue;
+        if (nd->feature < 0 || nd->feature >= m->n_features)
+            return gb_error_set(err, "tree %zu, node %d: split feature %d is out of range (the model has %d features)",
+                                ti, i, nd->feature, m->n_features);
+        if (depth_of[i] + 1 > GB_MAX_DEPTH)
+            return gb_error_set(err, "tree %zu is deeper than %d levels", ti, GB_MAX_DEPTH);
+        int32_t kids[2] = {nd->left, nd->right};
+        for (int k = 0; k < 2; k++) {
+            if (kids[k] < 0 || kids[k] >= t->n_nodes)
+                return gb_error_set(err, "tree %zu, node %d: child index %d is out of range (the tree has %d nodes)",
+                                    ti, i, kids[k], t->n_nodes);
+            if (seen[kids[k]])
+                return gb_error_set(err, "tree %zu, node %d: child %d is reached twice", ti, i, kids[k]);
+            seen[kids[k]] = 1;
+            depth_of[kids[k]] = depth_of[i] + 1;
+            stack[sp++] = kids[k];
+        }
+    }
+    *n_nodes = count;
+    *depth = deepest;
+    return 0;
+}
+
+/* Copies a checked tree into out[] in preorder (explicit stack: right child
+ * pushed first so the left one is written next).  Returns the node count. */
+static size_t flatten_tree(const gb_tree *t, ts_node *out, int32_t *stack, int32_t *slot_of_parent)
+{
+    size_t n = 0, sp = 0;
+    stack[sp] = 0;
+    slot_of_parent[sp++] = -1;
+    while (sp) {
+        sp--;
+        int32_t i = stack[sp], parent_slot = slot_of_parent[sp];
+        const gb_node *nd = &t->nodes[i];
+        ts_node *o = &out[n];
+        /* A right child is reached after its whole left subtree: link it. */
+        if (parent_slot >= 0)
+            out[parent_slot].right = (int32_t)n;
+        o->src = i;
+        o->unused = 0;
+        o->right = -1;
+        if (nd->left < 0) {
+            o->feature = -1;
+            o->zl = nd->value;
+            o->zr = 0.0;
+        } else {
+            o->feature = nd->feature;
+            o->zl = zero_fraction(nd, &t->nodes[nd->left]);
+            o->zr = zero_fraction(nd, &t->nodes[nd->right]);
+            stack[sp] = nd->right;
+            slot_of_parent[sp++] = (int32_t)n;
+            stack[sp] = nd->left;
+            slot_of_parent[sp++] = -1;
+        }
+        n++;
+    }
+    return n;
+}
+
+/* The tree's expected value under the zero fractions: what the recursion
+ * attributes nothing to, so additivity holds to rounding whatever the
+ * covers.  Children follow their parent in preorder, so one backward pass
+ * over the nodes sees every child before its parent. */
+static double tree_mean(const ts_node *nodes, size_t n, double *scratch)
+{
+    for (size_t k = n; k-- > 0;) {
+        const ts_node *nd = &nodes[k];
+        scratch[k] = nd->feature < 0 ? nd->zl
+                                     : nd->zl * scratch[k + 1] + nd->zr * scratch[nd->right];
+    }
+    return scratch[0];
+}
+
+void gb_treeshap_free(gb_treeshap *ts)
+{
+    if (!ts)
+        return;
+    free(ts->base);
+    free(ts->trees);
+    free(ts->nodes);
+    free(ts->inv);
+    free(ts);
+}
+
+/* Sizes the compact array and the path from a first pass over the trees. */
+static int plan(gb_treeshap *ts, const gb_model *m, int32_t *stack, int32_t *depth_of, unsigned char *seen,
+                size_t *total, gb_error *err)
+{
+    *total = 0;
+    ts->max_depth = 0;
+    for (size_t t = 0; t < m->n_trees; t++) {
+        size_t n;
+        int depth;
+        if (m->trees[t].group < 0 || m->trees[t].group >= m->n_groups)
+            return gb_error_set(err, "tree %zu adds to output %d, but the model has %d outputs", t,
+                                m->trees[t].group, m->n_groups);
+        if (measure_tree(m, &m->trees[t], t, stack, depth_of, seen, &n, &depth, err))
+            return -1;
+        *total += n;
+        if (depth > ts->max_depth)
+            ts->max_depth = depth;
+    }
+    return 0;
+}
+
+static int fill(gb_treeshap *ts, const gb_model *m, int32_t *stack, int32_t *slots, double *scratch)
+{
+    size_t at = 0;
+    for (int g = 0; g < m->n_groups; g++)
+        ts->base[g] = m->base ? m->base[g] : 0.0;
+    for (size_t t = 0; t < m->n_trees; t++) {
+        const gb_tree *tr = &m->trees[t];
+        size_t n = flatten_tree(tr, ts->nodes + at, stack, slots);
+        ts->trees[t].begin = at;
+        ts->trees[t].src = tr->nodes;
+        ts->trees[t].group = tr->group;
+        ts->base[tr->group] += tree_mean(ts->nodes + at, n, scratch);
+        at += n;
+    }
+    return 0;
+}
+
+gb_treeshap *gb_treeshap_new(const gb_model *m, gb_error *err)
+{
+    if (m->kind != GB_MODEL_TREES) {
+        gb_error_set(err, "TreeSHAP needs a tree ensemble; this is a %s model", gb_model_kind_name(m->kind));
+        return NULL;
+    }
+    if (m->n_features <= 0 || m->n_groups <= 0) {
+        gb_error_set(err, "the model has %d features and %d outputs", m->n_features, m->n_groups);
+        return NULL;
+    }
+    gb_treeshap *ts = gb_calloc(1, sizeof *ts, err);
+    if (!ts)
+        return NULL;
+    ts->m = m;
+    ts->n_features = m->n_features;
+    ts->n_groups = m->n_groups;
+    ts->n_trees = m->n_trees;
+
+    int32_t biggest = 1;
+    for (size_t t = 0; t < m->n_trees; t++)
+        if (m->trees[t].n_nodes > biggest)
+            biggest = m->trees[t].n_nodes;
+    int32_t *stack = gb_malloc((size_t)biggest + 1, sizeof *stack, err);
+    int32_t *aux = stack ? gb_malloc((size_t)biggest + 1, sizeof *aux, err) : NULL;
+    unsigned char *seen = aux ? gb_malloc((size_t)biggest + 1, 1, err) : NULL;
+    double *scratch = seen ? gb_malloc((size_t)biggest + 1, sizeof *scratch, err) : NULL;
+    size_t total = 0;
+    int rc = scratch ? plan(ts, m, stack, aux, seen, &total, err) : -1;
+    if (rc == 0) {
+        size_t levels = (size_t)ts->max_depth + 2;
+        /* Level k of the recursion copies at most k + 1 elements after the
+         * previous levels' ones. */
+        ts->path_len = levels * (levels + 1) / 2 + levels;
+        ts->base = gb_calloc((size_t)m->n_groups, sizeof *ts->base, err);
+        ts->trees = ts->base ? gb_calloc(m->n_trees, sizeof *ts->trees, err) : NULL;
+        ts->nodes = ts->trees ? gb_malloc(total, sizeof *ts->nodes, err) : NULL;
+        ts->inv = ts->nodes ? gb_malloc(levels + 2, sizeof *ts->inv, err) : NULL;
+        rc = ts->inv ? 0 : -1;
+    }
+    if (rc == 0) {
+        ts->inv[0] = 0.0;
+        for (size_t k = 1; k < (size_t)ts->max_depth + 4; k++)
+            ts->inv[k] = 1.0 / (double)k;
+        rc = fill(ts, m, stack, aux, scratch);
+    }
+    free(stack);
+    free(aux);
+    free(seen);
+    free(scratch);
+    if (rc) {
+        gb_treeshap_free(ts);
+        return NULL;
+    }
+    return ts;
+}
+
+const double *gb_treeshap_base(const gb_treeshap *ts)
+{
+    return ts->base;
+}
+
+gb_treeshap_ws *gb_treeshap_ws_new(const gb_treeshap *ts, gb_error *err)
+{
+    gb_treeshap_ws *ws = gb_calloc(1, sizeof *ws, err);
+    if (!ws)
+        return NULL;
+    ws->path = gb_malloc(ts->path_len, sizeof *ws->path, err);
+    ws->x = ws->path ? gb_malloc((size_t)ts->n_features, sizeof *ws->x, err) : NULL;
+    if (!ws->x) {
+        gb_treeshap_ws_free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+void gb_treeshap_ws_free(gb_treeshap_ws *ws)
+{
+    if (!ws)
+        return;
+    free(ws->path);
+    free(ws->x);
+    free(ws);
+}
+
+/* ---- the path algorithm ------------------------------------------------ */
+
+/* EXTEND: appends element l (feature f, fractions z and o) to p[0..l-1]. */
+static inline void extend(ts_elem *p, int l, double z, int o, int32_t f, const double *inv)
+{
+    double r = inv[l + 1];
+    p[l].f = f;
+    p[l].z = z;
+    p[l].o = o;
+    p[l].w = l == 0 ? 1.0 : 0.0;
+    if (o) {
+        for (int i = l - 1; i >= 0; i--) {
+            p[i + 1].w += p[i].w * (double)(i + 1) * r;
+            p[i].w *= z * (double)(l - i) * r;
+        }
+    } else {
+        for (int i = l - 1; i >= 0; i--)
+            p[i].w *= z * (double)(l - i) * r;
+    }
+}
+
+/* UNWIND: removes element k from p[0..l], undoing its EXTEND.  An element
+ * with o == 0 always has z > 0 here (zero-weight branches are skipped). */
+static inline void unwind(ts_elem *p, int l, int k, const double *inv)
+{
+    double z = p[k].z;
+    if (p[k].o) {
+        double next = p[l].w, r = inv[l + 1];
+        for (int j = l - 1; j >= 0; j--) {
+            double keep = p[j].w;
+            p[j].w = next * (double)(l + 1) * inv[j + 1];
+            next = keep - p[j].w * z * (double)(l - j) * r;
+        }
+    } else {
+        double s = (double)(l + 1) / z;
+        for (int j = l - 1; j >= 0; j--)
+            p[j].w *= s * inv[l - j];
+    }
+    for (int j = k; j < l; j++) {
+        p[j].f = p[j + 1].f;
+        p[j].z = p[j + 1].z;
+        p[j].o = p[j + 1].o;
+    }
+}
+
+/* UNWOUND_SUM for an element with o == 1 and zero fraction z: the total
+ * weight of the path with that element taken out. */
+static inline double unwound_sum_hot(const ts_elem *p, int l, double z, const double *inv)
+{
+    double next = p[l].w, total = 0.0, r = inv[l + 1], lp1 = (double)(l + 1);
+    for (int j = l - 1; j >= 0; j--) {
+        double t = next * lp1 * inv[j + 1];
+        total += t;
+        next = p[j].w - t * z * (double)(l - j) * r;
+    }
+    return total;
+}
+
+/* Credits every feature on the path for leaf value v.  For an element with
+ * o == 0, (o - z) * UNWOUND_SUM = -z * (1/z) * sum_j w_j (l+1)/(l-j): the
+ * same number for all of them, computed once. */
+static void credit_leaf(const ts_walk *wk, const ts_elem *p, int l, double v)
+{
+    double cold = 0.0;
+    int have_cold = 0;
+    for (int i = 1; i <= l; i++) {
+        if (p[i].o) {
+            double z = p[i].z;
+            wk->phi[p[i].f] += unwound_sum_hot(p, l, z, wk->inv) * (1.0 - z) * v;
+        } else {
+            if (!have_cold) {
+                double s = 0.0;
+                for (int j = 0; j < l; j++)
+                    s += p[j].w * wk->inv[l - j];
+                cold = -s * (double)(l + 1) * v;
+                have_cold = 1;
+            }
+            wk->phi[p[i].f] += cold;
+        }
+    }
+}
+
+/* Visits node i, whose path is parent[0..l-1] extended by (z, o, f).  The
+ * node's own copy of the path starts right after the parent's elements, so
+ * the parent's stays intact for its other child. */
+static void recurse(const ts_walk *wk, int32_t i, ts_elem *parent, int l, double z, int o, int32_t f)
+{
+    ts_elem *p = parent + l;
+    if (l > 0)
+        memcpy(p, parent, (size_t)l * sizeof *p);
+    extend(p, l, z, o, f, wk->inv);
+
+    const ts_node *nd = &wk->nodes[i];
+    if (nd->feature < 0) {
+        credit_leaf(wk, p, l, nd->zl);
+        return;
+    }
+    const gb_node *g = &wk->src[nd->src];
+    int hot_left = gb_node_next(wk->m, g, wk->x[nd->feature]) == g->left;
+    int32_t hot = hot_left ? i + 1 : nd->right, cold = hot_left ? nd->right : i + 1;
+    double zh = hot_left ? nd->zl : nd->zr, zc = hot_left ? nd->zr : nd->zl;
+
+    /* A feature already on the path: take its fractions out and fold them
+     * into this split's, so each feature appears once. */
+    double iz = 1.0;
+    int io = 1;
+    for (int k = 1; k <= l; k++) {
+        if (p[k].f == nd->feature) {
+            iz = p[k].z;
+            io = p[k].o;
+            unwind(p, l, k, wk->inv);
+            l--;
+            break;
+        }
+    }
+    zh *= iz;
+    zc *= iz;
+    if (io || zh != 0.0)
+        recurse(wk, hot, p, l + 1, zh, io, nd->feature);
+    if (zc != 0.0)
+        recurse(wk, cold, p, l + 1, zc, 0, nd->feature);
+}
+
+void gb_treeshap_row(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x, double *phi)
+{
+    const gb_model *m = ts->m;
+    size_t width = (size_t)ts->n_features + 1;
+    for (int f = 0; f < ts->n_features; f++)
+        ws->x[f] = gb_model_input(m, x[f]);
+    memset(phi, 0, (size_t)ts->n_groups * width * sizeof *phi);
+
+    ts_walk wk = {.m = m, .x = ws->x, .inv = ts->inv};
+    for (size_t t = 0; t < ts->n_trees; t++) {
+        const ts_tree *tr = &ts->trees[t];
+        wk.nodes = ts->nodes + tr->begin;
+        wk.src = tr->src;
+        wk.phi = phi + (size_t)tr->group * width;
+        recurse(&wk, 0, ws->path, 0, 1.0, 1, -1);
+    }
+    for (int g = 0; g < ts->n_groups; g++)
+        phi[(size_t)g * width + (size_t)ts->n_features] = ts->base[g];
+}

@@ -1,0 +1,694 @@
+/* test_treeshap.c: checks exact TreeSHAP (src/treeshap.c).
+ *
+ * Four kinds of evidence: small trees whose Shapley values are worked out by
+ * hand in the comments; random ensembles (repeated features on a path,
+ * categorical sets, default directions, LightGBM zero rules, zero covers,
+ * several outputs, float32 inputs, shuffled and unreachable nodes) checked
+ * against a brute force that evaluates the path-dependent value function
+ * E[f | x_S] for every coalition S by a plain recursive walk and then applies
+ * the Shapley enumeration formula; additivity against gb_model_margin on
+ * every row; and the properties the rest of the program relies on (shared
+ * read-only explainer across threads, workspace reuse, refusing linear
+ * models). */
+#include "treeshap.h"
+#include "tap.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- deterministic random numbers (splitmix64) ------------------------- */
+
+typedef struct rng {
+    uint64_t s;
+} rng;
+
+static uint64_t rng_next(rng *r)
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static double unif(rng *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+static int below(rng *r, int n)
+{
+    return (int)(unif(r) * n);
+}
+
+/* ---- building models in code ------------------------------------------- */
+
+static gb_node leaf(double value, double cover)
+{
+    gb_node n = {.feature = -1, .left = -1, .right = -1, .value = value, .cover = cover};
+    return n;
+}
+
+static gb_node split(int feature, double at, int32_t left, int32_t right, double cover, uint32_t flags)
+{
+    gb_node n = {.feature = feature, .left = left, .right = right, .flags = flags, .split = at,
+                 .threshold = at, .cover = cover};
+    return n;
+}
+
+static gb_model *new_model(int n_features, int n_groups)
+{
+    gb_model *m = gb_model_new(NULL);
+    m->kind = GB_MODEL_TREES;
+    m->n_features = n_features;
+    m->n_groups = n_groups;
+    m->base = calloc((size_t)n_groups, sizeof *m->base);
+    return m;
+}
+
+static void add_tree(gb_model *m, int group, const gb_node *nodes, int n)
+{
+    m->trees = realloc(m->trees, (m->n_trees + 1) * sizeof *m->trees);
+    gb_tree *t = &m->trees[m->n_trees++];
+    t->nodes = malloc((size_t)n * sizeof *nodes);
+    memcpy(t->nodes, nodes, (size_t)n * sizeof *nodes);
+    t->n_nodes = n;
+    t->group = group;
+    t->depth = 0;
+}
+
+static int finish(gb_model *m)
+{
+    gb_error err;
+    if (gb_model_finish(m, &err)) {
+        printf("# gb_model_finish: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs TreeSHAP on one row: phi gets n_groups * (n_features + 1) numbers. */
+static void shap(const gb_model *m, const double *x, double *phi)
+{
+    gb_error err;
+    gb_treeshap *ts = gb_treeshap_new(m, &err);
+    if (!ts) {
+        printf("# gb_treeshap_new: %s\n", err.msg);
+        exit(1);
+    }
+    gb_treeshap_ws *ws = gb_treeshap_ws_new(ts, &err);
+    gb_treeshap_row(ts, ws, x, phi);
+    gb_treeshap_ws_free(ws);
+    gb_treeshap_free(ts);
+}
+
+/* ---- the independent brute force --------------------------------------- */
+
+/* E[tree | x_S] by the path-dependent rule: a feature in S follows x, an
+ * absent one takes both children weighted by cover_child / cover_node, and
+ * a node with no cover sends no weight anywhere. */
+static double cond_exp(const gb_model *m, const gb_node *nodes, int32_t i, const double *xin, unsigned s)
+{
+    const gb_node *nd = &nodes[i];
+    if (nd->left < 0)
+        return nd->value;
+    if (nd->feature < 32 && (s >> nd->feature & 1u))
+        return cond_exp(m, nodes, gb_node_next(m, nd, xin[nd->feature]), xin, s);
+    if (nd->cover <= 0.0)
+        return 0.0;
+    return nodes[nd->left].cover / nd->cover * cond_exp(m, nodes, nd->left, xin, s) +
+           nodes[nd->right].cover / nd->cover * cond_exp(m, nodes, nd->right, xin, s);
+}
+
+/* Shapley values by enumerating all 2^M coalitions (M <= 10), in the layout
+ * of gb_treeshap_row, bias being the model's base plus E[f | x_{}]. */
+static void brute_shap(const gb_model *m, const double *x, double *phi)
+{
+    int nf = m->n_features, ng = m->n_groups;
+    unsigned n_sets = 1u << nf;
+    double xin[16], fact[17];
+    double *v = calloc((size_t)n_sets * (size_t)ng, sizeof *v);
+    fact[0] = 1.0;
+    for (int k = 1; k <= 16; k++)
+        fact[k] = fact[k - 1] * k;
+    for (int f = 0; f < nf; f++)
+        xin[f] = gb_model_input(m, x[f]);
+    for (unsigned s = 0; s < n_sets; s++)
+        for (size_t t = 0; t < m->n_trees; t++)
+            v[(size_t)m->trees[t].group * n_sets + s] += cond_exp(m, m->trees[t].nodes, 0, xin, s);
+    for (int g = 0; g < ng; g++) {
+        const double *vg = v + (size_t)g * n_sets;
+        double *pg = phi + (size_t)g * (nf + 1);
+        for (int i = 0; i < nf; i++) {
+            double sum = 0.0;
+            for (unsigned s = 0; s < n_sets; s++) {
+                if (s >> i & 1u)
+                    continue;
+                int size = __builtin_popcount(s);
+                sum += fact[size] * fact[nf - size - 1] / fact[nf] * (vg[s | 1u << i] - vg[s]);
+            }
+            pg[i] = sum;
+        }
+        pg[nf] = m->base[g] + vg[0];
+    }
+    free(v);
+}
+
+/* Largest |got - want| / max(1, |want|) over n numbers (NaN counts as huge). */
+static double max_rel_err(const double *got, const double *want, size_t n)
+{
+    double worst = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        double scale = fabs(want[k]) > 1.0 ? fabs(want[k]) : 1.0;
+        double e = fabs(got[k] - want[k]) / scale;
+        if (!(e <= worst))
+            worst = isnan(e) ? INFINITY : e;
+    }
+    return worst;
+}
+
+/* base + sum phi against the model's own margin, worst group. */
+static double additivity_err(const gb_model *m, const double *x, const double *phi)
+{
+    double margin[16], worst = 0.0;
+    int nf = m->n_features;
+    gb_model_margin(m, x, margin);
+    for (int g = 0; g < m->n_groups; g++) {
+        double s = 0.0;
+        for (int f = 0; f <= nf; f++)
+            s += phi[(size_t)g * (nf + 1) + f];
+        double e = fabs(s - margin[g]) / (fabs(margin[g]) > 1.0 ? fabs(margin[g]) : 1.0);
+        if (!(e <= worst))
+            worst = isnan(e) ? INFINITY : e;
+    }
+    return worst;
+}
+
+/* ---- hand-worked trees ------------------------------------------------- */
+
+static void test_two_features(void)
+{
+    /* A = f0, B = f1.  Root: A < 0.5 (cover 10) -> node 1 | leaf 10 (cover 6).
+     * Node 1: B < 0.5 (cover 4) -> leaf 1 (cover 1) | leaf 3 (cover 3).
+     * x = (0, 1) goes left, right: f(x) = 3.
+     *   E{}   = 0.4 * (0.25 * 1 + 0.75 * 3) + 0.6 * 10 = 0.4 * 2.5 + 6 = 7
+     *   E{A}  = 2.5;  E{B} = 0.4 * 3 + 6 = 7.2;  E{A,B} = 3
+     *   phi_A = ((2.5 - 7) + (3 - 7.2)) / 2 = -4.35
+     *   phi_B = ((7.2 - 7) + (3 - 2.5)) / 2 = 0.35
+     * The model's intercept 0.5 is added to the bias: 7.5. */
+    gb_model *m = new_model(2, 1);
+    gb_node t[] = {split(0, 0.5, 1, 2, 10, 0), split(1, 0.5, 3, 4, 4, 0), leaf(10, 6), leaf(1, 1),
+                   leaf(3, 3)};
+    add_tree(m, 0, t, 5);
+    m->base[0] = 0.5;
+    if (finish(m))
+        exit(1);
+    double x[2] = {0, 1}, phi[3];
+    shap(m, x, phi);
+    is_close(phi[0], -4.35, 1e-12, "two features: phi_A = -4.35 by hand");
+    is_close(phi[1], 0.35, 1e-12, "two features: phi_B = 0.35 by hand");
+    is_close(phi[2], 7.5, 1e-12, "two features: bias = 7 + intercept 0.5");
+    gb_model_free(m);
+}
+
+static void test_repeated_feature(void)
+{
+    /* A reappears below B.  Root: A < 0.5 (cover 8) -> n1 | leaf 10 (cover 4).
+     * n1: B < 0.5 (cover 4) -> n3 | leaf 6 (cover 2).
+     * n3: A < 0.25 (cover 2) -> leaf 1 (cover 1) | leaf 3 (cover 1).
+     * x = (0.3, 0.2): left, left, right: f(x) = 3.
+     *   E{}   = 0.5 * (0.5 * (0.5 * 1 + 0.5 * 3) + 0.5 * 6) + 0.5 * 10 = 2 + 5 = 7
+     *   E{A}  = 0.5 * 3 + 0.5 * 6 = 4.5          (A known: n1, then n3 -> 3)
+     *   E{B}  = 0.5 * (0.5 * 1 + 0.5 * 3) + 5 = 6 (B known: n3, A unknown)
+     *   E{AB} = 3
+     *   phi_A = ((4.5 - 7) + (3 - 6)) / 2 = -2.75
+     *   phi_B = ((6 - 7) + (3 - 4.5)) / 2 = -1.25 */
+    gb_model *m = new_model(2, 1);
+    gb_node t[] = {split(0, 0.5, 1, 2, 8, 0), split(1, 0.5, 3, 4, 4, 0), leaf(10, 4),
+                   split(0, 0.25, 5, 6, 2, 0), leaf(6, 2), leaf(1, 1), leaf(3, 1)};
+    add_tree(m, 0, t, 7);
+    if (finish(m))
+        exit(1);
+    double x[2] = {0.3, 0.2}, phi[3];
+    shap(m, x, phi);
+    is_close(phi[0], -2.75, 1e-12, "repeated feature: phi_A = -2.75 by hand");
+    is_close(phi[1], -1.25, 1e-12, "repeated feature: phi_B = -1.25 by hand");
+    is_close(phi[2], 7.0, 1e-12, "repeated feature: bias = 7");
+
+    /* Only A: the same tree with B's split replaced by A < 0.4 (cover 4).
+     * x_A = 0.3: left, left (0.3 < 0.4), right (0.3 >= 0.25): f = 3, and the
+     * one feature gets everything: phi_A = 3 - 7 = -4. */
+    m->trees[0].nodes[1].feature = 0;
+    m->trees[0].nodes[1].split = 0.4;
+    shap(m, x, phi);
+    is_close(phi[0], -4.0, 1e-12, "feature repeated three times: phi_A = f - E = -4");
+    is_close(phi[1], 0.0, 1e-12, "feature repeated three times: unused B gets 0");
+    gb_model_free(m);
+}
+
+static void test_missing_values(void)
+{
+    /* Stump on A < 0.5 (cover 10): leaf 1 (cover 2) | leaf 6 (cover 8).
+     * E = 0.2 * 1 + 0.8 * 6 = 5.  A row that goes left gets 1 - 5 = -4, one
+     * that goes right gets 6 - 5 = 1. */
+    gb_model *m = new_model(1, 1);
+    gb_node t[] = {split(0, 0.5, 1, 2, 10, GB_NODE_DEFAULT_LEFT), leaf(1, 2), leaf(6, 8)};
+    add_tree(m, 0, t, 3);
+    if (finish(m))
+        exit(1);
+    gb_node *root = &m->trees[0].nodes[0];
+    double x = NAN, phi[2];
+    shap(m, &x, phi);
+    is_close(phi[0], -4.0, 1e-12, "NaN with default left goes left: phi = 1 - 5");
+    is_close(phi[1], 5.0, 1e-12, "stump bias = 0.2 * 1 + 0.8 * 6 = 5");
+    root->flags = 0;
+    shap(m, &x, phi);
+    is_close(phi[0], 1.0, 1e-12, "NaN with default right goes right: phi = 6 - 5");
+    root->flags = GB_NODE_NAN_AS_ZERO;
+    shap(m, &x, phi);
+    is_close(phi[0], -4.0, 1e-12, "LightGBM NaN-as-zero: NaN is 0 < 0.5, left: phi = -4");
+    root->flags = GB_NODE_ZERO_MISSING;
+    x = 0.0;
+    shap(m, &x, phi);
+    is_close(phi[0], 1.0, 1e-12, "LightGBM zero-as-missing with default right: 0 goes right: phi = 1");
+    root->flags = GB_NODE_ZERO_MISSING | GB_NODE_DEFAULT_LEFT;
+    x = 0.7;
+    shap(m, &x, phi);
+    is_close(phi[0], 1.0, 1e-12, "zero-as-missing leaves 0.7 alone: right, phi = 1");
+    gb_model_free(m);
+}
+
+static void test_categorical_and_float32(void)
+{
+    /* Categorical stump on A, set {1, 3} (bits 0b1010) goes left:
+     * leaf 4 (cover 3) | leaf -2 (cover 1); E = (3 * 4 - 2) / 4 = 2.5. */
+    gb_model *m = new_model(1, 1);
+    m->cat_bits = malloc(sizeof *m->cat_bits);
+    m->cat_bits[0] = 0xAu;
+    m->n_cat_bits = 1;
+    gb_node t[] = {split(0, 0, 1, 2, 4, GB_NODE_CATEGORICAL), leaf(4, 3), leaf(-2, 1)};
+    t[0].cat_begin = 0;
+    t[0].cat_words = 1;
+    add_tree(m, 0, t, 3);
+    if (finish(m))
+        exit(1);
+    double x = 3, phi[2];
+    shap(m, &x, phi);
+    is_close(phi[0], 1.5, 1e-12, "category 3 is in the set: phi = 4 - 2.5");
+    is_close(phi[1], 2.5, 1e-12, "categorical bias = 2.5");
+    x = 2;
+    shap(m, &x, phi);
+    is_close(phi[0], -4.5, 1e-12, "category 2 is not: phi = -2 - 2.5");
+    x = 1.7;
+    shap(m, &x, phi);
+    is_close(phi[0], 1.5, 1e-12, "1.7 truncates to category 1, in the set");
+    x = 40;
+    shap(m, &x, phi);
+    is_close(phi[0], -4.5, 1e-12, "category beyond the set's words is not in it");
+    gb_model_free(m);
+
+    /* Float32 inputs: stump on A < (double)0.1f (cover 10), leaf 1 | leaf 3,
+     * each cover 5, E = 2.  x = 0.1: as float it equals the split, so it goes
+     * right (phi = 1); compared in double it is smaller and goes left. */
+    m = new_model(1, 1);
+    gb_node u[] = {split(0, (double)0.1f, 1, 2, 10, 0), leaf(1, 5), leaf(3, 5)};
+    add_tree(m, 0, u, 3);
+    m->input_float32 = 1;
+    if (finish(m))
+        exit(1);
+    x = 0.1;
+    shap(m, &x, phi);
+    is_close(phi[0], 1.0, 1e-12, "float32 model: 0.1 rounds to the split and goes right");
+    m->input_float32 = 0;
+    shap(m, &x, phi);
+    is_close(phi[0], -1.0, 1e-12, "double model: 0.1 < 0.1f goes left");
+    gb_model_free(m);
+}
+
+static void test_zero_cover(void)
+{
+    /* Root A < 0.5 (cover 10) -> n1 (cover 0) | leaf 2 (cover 10);
+     * n1: B < 0.5 -> leaf 4 | leaf 8, both cover 0.  Zero fractions: 0 and 1
+     * at the root, 0 and 0 below n1 (no data: no weight).  x = (0, 1) reaches
+     * leaf 8.
+     *   E{} = 0 * E(n1) + 1 * 2 = 2;  E{A} = 0 (n1 with B absent sends no
+     *   weight);  E{B} = 2;  E{AB} = 8
+     *   phi_A = ((0 - 2) + (8 - 2)) / 2 = 2
+     *   phi_B = ((2 - 2) + (8 - 0)) / 2 = 4      and 2 + 2 + 4 = 8. */
+    gb_model *m = new_model(2, 1);
+    gb_node t[] = {split(0, 0.5, 1, 2, 10, 0), split(1, 0.5, 3, 4, 0, 0), leaf(2, 10), leaf(4, 0),
+                   leaf(8, 0)};
+    add_tree(m, 0, t, 5);
+    if (finish(m))
+        exit(1);
+    double x[2] = {0, 1}, phi[3];
+    shap(m, x, phi);
+    is_close(phi[0], 2.0, 1e-12, "zero-cover subtree: phi_A = 2 by hand");
+    is_close(phi[1], 4.0, 1e-12, "zero-cover subtree: phi_B = 4 by hand");
+    is_close(phi[2], 2.0, 1e-12, "zero-cover subtree: bias = 2");
+    x[0] = 1;
+    shap(m, x, phi);
+    ok(phi[0] == 0.0 && phi[1] == 0.0, "row that avoids the zero-cover subtree gets 0 (f = E = 2)");
+    gb_model_free(m);
+
+    /* A tree without any cover: E{} = 0 and the leaf x reaches goes whole to
+     * the one feature that decides it.  Stump A < 0.5: leaf 3 | leaf 7. */
+    m = new_model(1, 1);
+    gb_node u[] = {split(0, 0.5, 1, 2, 0, 0), leaf(3, 0), leaf(7, 0)};
+    add_tree(m, 0, u, 3);
+    if (finish(m))
+        exit(1);
+    double y = 0.0, psi[2];
+    shap(m, &y, psi);
+    is_close(psi[0], 3.0, 1e-12, "no cover at all: phi = leaf 3, no division by zero");
+    is_close(psi[1], 0.0, 1e-12, "no cover at all: bias 0");
+    y = NAN;
+    shap(m, &y, psi);
+    is_close(psi[0], 7.0, 1e-12, "no cover, NaN default right: phi = leaf 7");
+    gb_model_free(m);
+}
+
+static void test_groups(void)
+{
+    /* Group 0: the tree of test_two_features, intercept 0.5; group 1: stump
+     * B < 0.5 (cover 2): leaf -1 | leaf 1 (cover 1 each), intercept -0.25.
+     * x = (0, 1): group 0 as before; group 1 goes right: phi_B = 1 - 0 = 1. */
+    gb_model *m = new_model(2, 2);
+    gb_node t[] = {split(0, 0.5, 1, 2, 10, 0), split(1, 0.5, 3, 4, 4, 0), leaf(10, 6), leaf(1, 1),
+                   leaf(3, 3)};
+    gb_node u[] = {split(1, 0.5, 1, 2, 2, 0), leaf(-1, 1), leaf(1, 1)};
+    add_tree(m, 1, u, 3);
+    add_tree(m, 0, t, 5);
+    m->base[0] = 0.5;
+    m->base[1] = -0.25;
+    if (finish(m))
+        exit(1);
+    double x[2] = {0, 1}, phi[6];
+    shap(m, x, phi);
+    double want[6] = {-4.35, 0.35, 7.5, 0.0, 1.0, -0.25};
+    ok(max_rel_err(phi, want, 6) < 1e-12, "two groups: blocks of n_features + 1, bias last, by hand");
+    gb_model_free(m);
+}
+
+/* ---- random ensembles -------------------------------------------------- */
+
+typedef struct gen {
+    rng *r;
+    gb_node *nodes;
+    int n, cap;
+    gb_model *m;
+    int n_used;    /* features drawn from 0..n_used-1: small means repeats */
+    int max_depth;
+} gen;
+
+static int32_t push(gen *g, gb_node nd)
+{
+    if (g->n == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 16;
+        g->nodes = realloc(g->nodes, (size_t)g->cap * sizeof *g->nodes);
+    }
+    g->nodes[g->n] = nd;
+    return g->n++;
+}
+
+static uint32_t random_flags(rng *r)
+{
+    uint32_t fl = unif(r) < 0.5 ? GB_NODE_DEFAULT_LEFT : 0;
+    if (unif(r) < 0.1)
+        fl |= GB_NODE_NAN_AS_ZERO;
+    if (unif(r) < 0.1)
+        fl |= GB_NODE_ZERO_MISSING;
+    return fl;
+}
+
+/* Appends a random category set of 1 or 2 words to the model. */
+static void random_set(gen *g, gb_node *nd)
+{
+    gb_model *m = g->m;
+    uint32_t words = 1 + (uint32_t)below(g->r, 2);
+    m->cat_bits = realloc(m->cat_bits, (m->n_cat_bits + words) * sizeof *m->cat_bits);
+    nd->cat_begin = (uint32_t)m->n_cat_bits;
+    nd->cat_words = words;
+    for (uint32_t w = 0; w < words; w++)
+        m->cat_bits[m->n_cat_bits++] = (uint32_t)rng_next(g->r);
+}
+
+/* A random subtree with the given cover; returns its root's index.  Child
+ * covers split the parent's, sometimes all to one side (a zero-cover child),
+ * sometimes short of it (inconsistent covers, as rounding leaves them). */
+static int32_t grow(gen *g, int depth, double cover)
+{
+    rng *r = g->r;
+    if (depth >= g->max_depth || (depth > 0 && unif(r) < 0.25))
+        return push(g, leaf(unif(r) * 4 - 2, cover));
+    gb_node nd = split(below(r, g->n_used), unif(r) * 10 - 1, -1, -1, cover, random_flags(r));
+    if (unif(r) < 0.2) {
+        nd.flags |= GB_NODE_CATEGORICAL;
+        random_set(g, &nd);
+    }
+    double p = unif(r), shrink = unif(r) < 0.2 ? 0.5 + 0.5 * unif(r) : 1.0;
+    if (unif(r) < 0.1)
+        p = unif(r) < 0.5 ? 0.0 : 1.0;
+    int32_t self = push(g, nd);
+    int32_t l = grow(g, depth + 1, cover * p * shrink);
+    int32_t rt = grow(g, depth + 1, cover * (1 - p) * shrink);
+    g->nodes[self].left = l;
+    g->nodes[self].right = rt;
+    return self;
+}
+
+/* Renumbers the nodes with the root kept at 0, so trees are not in preorder,
+ * and adds unreachable garbage nodes as pruned XGBoost trees have. */
+static void shuffle_tree(gen *g)
+{
+    int n = g->n, junk = below(g->r, 3), total = n + junk;
+    int32_t *to = malloc((size_t)total * sizeof *to);
+    for (int i = 0; i < total; i++)
+        to[i] = i;
+    for (int i = total - 1; i > 1; i--) {
+        int j = 1 + below(g->r, i);
+        int32_t t = to[i];
+        to[i] = to[j];
+        to[j] = t;
+    }
+    gb_node *out = malloc((size_t)total * sizeof *out);
+    for (int i = 0; i < n; i++) {
+        gb_node nd = g->nodes[i];
+        if (nd.left >= 0) {
+            nd.left = to[nd.left];
+            nd.right = to[nd.right];
+        }
+        out[to[i]] = nd;
+    }
+    for (int i = n; i < total; i++)
+        out[to[i]] = split(12345, NAN, 99999, -7, -1, 0);
+    add_tree(g->m, 0, out, total);
+    free(out);
+    free(to);
+}
+
+static gb_model *random_model(rng *r, int n_features, int n_groups, int n_trees, int max_depth)
+{
+    gb_model *m = new_model(n_features, n_groups);
+    m->input_float32 = unif(r) < 0.5;
+    for (int g = 0; g < n_groups; g++)
+        m->base[g] = unif(r) - 0.5;
+    gen g = {.r = r, .m = m, .max_depth = max_depth};
+    for (int t = 0; t < n_trees; t++) {
+        g.n = 0;
+        g.n_used = unif(r) < 0.3 ? 1 + below(r, 2 < n_features ? 2 : n_features) : n_features;
+        double cover = unif(r) < 0.05 ? 0.0 : 1 + 100 * unif(r);
+        grow(&g, 0, cover);
+        shuffle_tree(&g);
+        m->trees[m->n_trees - 1].group = below(r, n_groups);
+    }
+    free(g.nodes);
+    return m;
+}
+
+static void random_row(rng *r, int n_features, double *x)
+{
+    for (int f = 0; f < n_features; f++) {
+        double u = unif(r);
+        x[f] = u < 0.15 ? NAN : u < 0.25 ? 0.0 : u < 0.5 ? (double)below(r, 70) - 3 : unif(r) * 12 - 2;
+    }
+}
+
+static void test_random_against_brute_force(void)
+{
+    rng r = {42};
+    double x[16], phi[3 * 17], want[3 * 17];
+    double worst_phi = 0.0, worst_add = 0.0;
+    int n_models = 80, rows = 5;
+    for (int k = 0; k < n_models; k++) {
+        int nf = 1 + below(&r, 8), ng = 1 + below(&r, 3);
+        gb_model *m = random_model(&r, nf, ng, 1 + below(&r, 6), 2 + below(&r, 6));
+        if (finish(m)) {
+            ok(0, "random model %d passes gb_model_finish", k);
+            gb_model_free(m);
+            continue;
+        }
+        gb_error err;
+        gb_treeshap *ts = gb_treeshap_new(m, &err);
+        gb_treeshap_ws *ws = ts ? gb_treeshap_ws_new(ts, &err) : NULL;
+        if (!ws) {
+            ok(0, "random model %d: %s", k, err.msg);
+            gb_model_free(m);
+            continue;
+        }
+        for (int row = 0; row < rows; row++) {
+            random_row(&r, nf, x);
+            gb_treeshap_row(ts, ws, x, phi);
+            brute_shap(m, x, want);
+            size_t n = (size_t)ng * (size_t)(nf + 1);
+            double e = max_rel_err(phi, want, n), a = additivity_err(m, x, phi);
+            worst_phi = e > worst_phi ? e : worst_phi;
+            worst_add = a > worst_add ? a : worst_add;
+            if (!ok(e <= 1e-9, "random model %d (%d features, %d groups, %zu trees), row %d: "
+                               "TreeSHAP = brute-force Shapley values of E[f | x_S]",
+                    k, nf, ng, m->n_trees, row))
+                printf("#   max relative error %g\n", e);
+            if (!ok(a <= 1e-9, "random model %d, row %d: base + sum phi = margin", k, row))
+                printf("#   relative error %g\n", a);
+        }
+        gb_treeshap_ws_free(ws);
+        gb_treeshap_free(ts);
+        gb_model_free(m);
+    }
+    printf("# worst error against brute force %g, worst additivity error %g\n", worst_phi, worst_add);
+}
+
+static void test_random_additivity_wide(void)
+{
+    /* Too many features to enumerate: additivity on every row, and the bias
+     * against the cover-weighted mean E{} computed by the brute force walk. */
+    rng r = {7};
+    gb_model *m = random_model(&r, 50, 3, 60, 8);
+    if (finish(m))
+        exit(1);
+    gb_error err;
+    gb_treeshap *ts = gb_treeshap_new(m, &err);
+    gb_treeshap_ws *ws = gb_treeshap_ws_new(ts, &err);
+    double x[50], phi[3 * 51], worst = 0.0, xin[50] = {0};
+    for (int row = 0; row < 200; row++) {
+        random_row(&r, 50, x);
+        gb_treeshap_row(ts, ws, x, phi);
+        double a = additivity_err(m, x, phi);
+        worst = a > worst ? a : worst;
+    }
+    ok(worst <= 1e-9, "50 features, 60 trees of depth <= 8, 3 groups: additivity on 200 rows (worst %g)", worst);
+    double base[3] = {m->base[0], m->base[1], m->base[2]};
+    for (size_t t = 0; t < m->n_trees; t++)
+        base[m->trees[t].group] += cond_exp(m, m->trees[t].nodes, 0, xin, 0u);
+    ok(max_rel_err(gb_treeshap_base(ts), base, 3) <= 1e-12, "gb_treeshap_base = intercept + E{} per group");
+    gb_treeshap_ws_free(ws);
+    gb_treeshap_free(ts);
+    gb_model_free(m);
+}
+
+/* ---- properties the callers rely on ------------------------------------ */
+
+typedef struct job {
+    const gb_treeshap *ts;
+    const double *x;
+    double *phi;
+    int rows, width, nf;
+} job;
+
+static void *run_job(void *arg)
+{
+    job *j = arg;
+    gb_treeshap_ws *ws = gb_treeshap_ws_new(j->ts, NULL);
+    for (int i = 0; i < j->rows; i++)
+        gb_treeshap_row(j->ts, ws, j->x + (size_t)i * j->nf, j->phi + (size_t)i * j->width);
+    gb_treeshap_ws_free(ws);
+    return NULL;
+}
+
+static void test_threads_and_reuse(void)
+{
+    rng r = {99};
+    enum { NF = 6, NG = 2, ROWS = 30, W = NG * (NF + 1) };
+    gb_model *m = random_model(&r, NF, NG, 20, 7);
+    if (finish(m))
+        exit(1);
+    gb_treeshap *ts = gb_treeshap_new(m, NULL);
+    static double x[ROWS * NF], serial[ROWS * W], a[ROWS * W], b[ROWS * W];
+    for (int i = 0; i < ROWS; i++)
+        random_row(&r, NF, x + i * NF);
+    job js = {ts, x, serial, ROWS, W, NF};
+    run_job(&js);
+    job ja = {ts, x, a, ROWS, W, NF}, jb = {ts, x, b, ROWS, W, NF};
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, run_job, &ja);
+    pthread_create(&tb, NULL, run_job, &jb);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    ok(!memcmp(a, serial, sizeof a) && !memcmp(b, serial, sizeof b),
+       "two threads sharing one explainer give the serial results bit for bit");
+
+    /* A workspace carries nothing from one row to the next. */
+    gb_treeshap_ws *ws = gb_treeshap_ws_new(ts, NULL);
+    double again[W];
+    gb_treeshap_row(ts, ws, x + 5 * NF, again);
+    gb_treeshap_row(ts, ws, x, again);
+    ok(!memcmp(again, serial, sizeof again), "a reused workspace gives the same row 0");
+    gb_treeshap_ws_free(ws);
+    gb_treeshap_free(ts);
+    gb_model_free(m);
+}
+
+static void test_edge_models(void)
+{
+    gb_error err;
+    gb_model *m = new_model(3, 2);
+    m->base[0] = 1.5;
+    m->base[1] = -2;
+    if (finish(m))
+        exit(1);
+    gb_treeshap *ts = gb_treeshap_new(m, &err);
+    ok(ts != NULL, "a model without trees is explained");
+    double x[3] = {1, 2, 3}, phi[8];
+    memset(phi, 0xff, sizeof phi);
+    gb_treeshap_ws *ws = gb_treeshap_ws_new(ts, &err);
+    gb_treeshap_row(ts, ws, x, phi);
+    double want[8] = {0, 0, 0, 1.5, 0, 0, 0, -2};
+    ok(max_rel_err(phi, want, 8) == 0.0, "no trees: phi is 0 and the bias is the intercept");
+    gb_treeshap_ws_free(ws);
+    gb_treeshap_free(ts);
+    gb_model_free(m);
+
+    /* A single-leaf tree: a constant, all bias. */
+    m = new_model(1, 1);
+    gb_node t[] = {leaf(2.5, 3)};
+    add_tree(m, 0, t, 1);
+    if (finish(m))
+        exit(1);
+    double y = 0.3, psi[2];
+    shap(m, &y, psi);
+    ok(psi[0] == 0.0 && psi[1] == 2.5, "a one-leaf tree adds its value to the bias");
+    gb_model_free(m);
+
+    m = gb_model_new(NULL);
+    m->kind = GB_MODEL_LINEAR;
+    m->n_features = 2;
+    err.msg[0] = '\0';
+    ts = gb_treeshap_new(m, &err);
+    ok(ts == NULL && strstr(err.msg, "tree ensemble"), "a linear model is refused with a sentence: %s", err.msg);
+    gb_model_free(m);
+}
+
+int main(void)
+{
+    test_two_features();
+    test_repeated_feature();
+    test_missing_values();
+    test_categorical_and_float32();
+    test_zero_cover();
+    test_groups();
+    test_random_against_brute_force();
+    test_random_additivity_wide();
+    test_threads_and_reuse();
+    test_edge_models();
+    return tap_done();
+}
