@@ -45,25 +45,27 @@ typedef struct loader {
     size_t cat_cap;   /* words allocated in m->cat_bits */
 } loader;
 
+/* The optional 0/1 arrays of a tree, each setting one node flag. */
+#define N_FLAG_COLUMNS 3
+static const struct { const char *key; uint32_t flag; } flag_columns[N_FLAG_COLUMNS] = {
+    {"default_left", GB_NODE_DEFAULT_LEFT},
+    {"nan_as_zero", GB_NODE_NAN_AS_ZERO},
+    {"zero_missing", GB_NODE_ZERO_MISSING}};
+
 /* The arrays of one tree as read from the file, before they become nodes. */
 typedef struct tree_arrays {
     size_t n;
-    int64_t *left, *right, *feature, *default_left, *nan_as_zero, *zero_missing;
+    int64_t *left, *right, *feature, *flag[N_FLAG_COLUMNS];
     double *threshold, *value, *cover;
     json_t *categories; /* borrowed; NULL when absent */
 } tree_arrays;
 
 static void tree_arrays_free(tree_arrays *a)
 {
-    free(a->left);
-    free(a->right);
-    free(a->feature);
-    free(a->default_left);
-    free(a->nan_as_zero);
-    free(a->zero_missing);
-    free(a->threshold);
-    free(a->value);
-    free(a->cover);
+    for (int k = 0; k < N_FLAG_COLUMNS; k++)
+        free(a->flag[k]);
+    free(a->left), free(a->right), free(a->feature);
+    free(a->threshold), free(a->value), free(a->cover);
 }
 
 /* obj.key as a string when present: 1 found, 0 absent, -1 wrong type. */
@@ -233,15 +235,10 @@ static int read_tree_arrays(const json_t *jt, const char *where, tree_arrays *a,
         !(a->value = gb_json_get_doubles(jt, "value", n, 0, NULL, where, err)) ||
         !(a->cover = gb_json_get_doubles(jt, "cover", n, 0, NULL, where, err)))
         return -1;
-    if (json_object_get(jt, "default_left") &&
-        !(a->default_left = gb_json_get_ints(jt, "default_left", n, 0, 1, NULL, where, err)))
-        return -1;
-    if (json_object_get(jt, "nan_as_zero") &&
-        !(a->nan_as_zero = gb_json_get_ints(jt, "nan_as_zero", n, 0, 1, NULL, where, err)))
-        return -1;
-    if (json_object_get(jt, "zero_missing") &&
-        !(a->zero_missing = gb_json_get_ints(jt, "zero_missing", n, 0, 1, NULL, where, err)))
-        return -1;
+    for (int k = 0; k < N_FLAG_COLUMNS; k++)
+        if (json_object_get(jt, flag_columns[k].key) &&
+            !(a->flag[k] = gb_json_get_ints(jt, flag_columns[k].key, n, 0, 1, NULL, where, err)))
+            return -1;
     a->categories = json_object_get(jt, "categories");
     if (a->categories && (!json_is_array(a->categories) || json_array_size(a->categories) != n))
         return gb_error_set(err, "%s.categories: expected an array of %zu entries (null or a list of codes), found %s",
@@ -292,15 +289,6 @@ static int add_category_set(loader *L, const json_t *codes, const char *where, s
     return 0;
 }
 
-/* Checks one child index of internal node i. */
-static int check_child(loader *L, const char *where, const char *side, size_t i, int64_t c, size_t n)
-{
-    if (c < 0 || (size_t)c >= n)
-        return gb_error_set(L->err, "%s.%s[%zu]: child index %lld is out of range (tree has %zu nodes)", where,
-                            side, i, (long long)c, n);
-    return 0;
-}
-
 static int make_node(loader *L, const tree_arrays *a, const char *where, size_t i, gb_node *nd)
 {
     json_t *cats = a->categories ? json_array_get(a->categories, i) : NULL;
@@ -321,8 +309,12 @@ static int make_node(loader *L, const tree_arrays *a, const char *where, size_t 
         nd->feature = nd->left = nd->right = -1;
         return 0;
     }
-    if (check_child(L, where, "left", i, a->left[i], a->n) || check_child(L, where, "right", i, a->right[i], a->n))
-        return -1;
+    for (int k = 0; k < 2; k++) {
+        int64_t c = k ? a->right[i] : a->left[i];
+        if (c < 0 || (size_t)c >= a->n)
+            return gb_error_set(L->err, "%s.%s[%zu]: child index %lld is out of range (tree has %zu nodes)", where,
+                                k ? "right" : "left", i, (long long)c, a->n);
+    }
     if (a->feature[i] < 0 || a->feature[i] >= L->m->n_features)
         return gb_error_set(L->err, "%s.feature[%zu]: feature index %lld is out of range (the model has %d features)",
                             where, i, (long long)a->feature[i], L->m->n_features);
@@ -330,12 +322,9 @@ static int make_node(loader *L, const tree_arrays *a, const char *where, size_t 
     nd->right = (int32_t)a->right[i];
     nd->feature = (int32_t)a->feature[i];
     nd->threshold = a->threshold[i];
-    if (a->default_left && a->default_left[i])
-        nd->flags |= GB_NODE_DEFAULT_LEFT;
-    if (a->nan_as_zero && a->nan_as_zero[i])
-        nd->flags |= GB_NODE_NAN_AS_ZERO;
-    if (a->zero_missing && a->zero_missing[i])
-        nd->flags |= GB_NODE_ZERO_MISSING;
+    for (int k = 0; k < N_FLAG_COLUMNS; k++)
+        if (a->flag[k] && a->flag[k][i])
+            nd->flags |= flag_columns[k].flag;
     if (json_is_array(cats)) {
         if (!isfinite(nd->threshold))
             nd->threshold = 0.0; /* unused by a categorical split */
@@ -423,21 +412,21 @@ static int load_trees(const json_t *root, gb_model *m, gb_error *err)
 {
     loader L = {.m = m, .err = err};
     const char *decision;
-    if (!(decision = gb_json_get_string(root, "decision", "", err)))
+    if (!json_object_get(root, "decision"))
         return gb_error_set(err, "decision: missing: say how x compares with a threshold to go left, \"<\" or \"<=\"");
+    if (!(decision = gb_json_get_string(root, "decision", "", err)))
+        return -1;
     if (strcmp(decision, "<=") == 0)
         L.decision_le = 1;
     else if (strcmp(decision, "<") != 0)
         return gb_error_set(err, "decision: expected \"<\" or \"<=\", found \"%s\"", decision);
-    size_t n_base = 0;
-    if (json_object_get(root, "base")) {
-        if (!(m->base = number_or_array(root, "base", &n_base, err)))
-            return -1;
-    } else {
-        n_base = m->link == GB_LINK_SOFTMAX || json_integer_value(json_object_get(root, "n_classes")) > 2
-                     ? (size_t)json_integer_value(json_object_get(root, "n_classes"))
-                     : 1;
-    }
+    /* Without "base", a multiclass model has one output per class. */
+    size_t n_base = 1;
+    long long nc = 0;
+    if (json_object_get(root, "base") && !(m->base = number_or_array(root, "base", &n_base, err)))
+        return -1;
+    if (!m->base && gb_json_integer(json_object_get(root, "n_classes"), &nc) == 0 && nc > 2 && nc <= MAX_OUTPUTS)
+        n_base = (size_t)nc;
     if (set_outputs(root, m, n_base, err) != 0)
         return -1;
     json_t *trees = gb_json_get_array(root, "trees", "", err);
@@ -582,20 +571,50 @@ gb_model *gb_model_load_native(const char *path, const char *buf, size_t len, gb
 
 /* ---- writing ---------------------------------------------------------- */
 
-typedef struct writer {
-    FILE *f;
-    gb_error *err;
-    int bad; /* a value could not be written; err says which */
-} writer;
+/* Everything the file must hold exactly has to be a finite number (JSON has
+ * no NaN), and names must be UTF-8; checked before a temporary file exists,
+ * so writing itself can only fail on I/O. */
+static int check_savable(const gb_model *m, gb_error *err)
+{
+    if (m->n_features <= 0 || m->n_groups <= 0 || !m->base ||
+        (m->kind == GB_MODEL_LINEAR ? !m->coef : m->n_trees && !m->trees))
+        return gb_error_set(err, "the model is incomplete (no features, outputs, base score, trees or coefficients)");
+    for (int g = 0; g < m->n_groups; g++)
+        if (!isfinite(m->base[g]))
+            return gb_error_set(err, "the base score of output %d is not a finite number", g);
+    for (size_t i = 0; m->kind == GB_MODEL_LINEAR && i < (size_t)m->n_groups * m->n_features; i++)
+        if (!isfinite(m->coef[i]))
+            return gb_error_set(err, "coefficient %zu is not a finite number", i);
+    for (size_t t = 0; m->kind == GB_MODEL_TREES && t < m->n_trees; t++)
+        for (int32_t i = 0; i < m->trees[t].n_nodes; i++) {
+            const gb_node *nd = &m->trees[t].nodes[i];
+            const char *what = !(nd->cover >= 0.0) || !isfinite(nd->cover)       ? "cover"
+                               : nd->left < 0 && !isfinite(nd->value)             ? "leaf value"
+                               : nd->left >= 0 && !(nd->flags & GB_NODE_CATEGORICAL) &&
+                                         !isfinite(nd->split)                      ? "split threshold"
+                                                                                   : NULL;
+            if (what)
+                return gb_error_set(err, "tree %zu, node %d: the %s cannot be written (not a finite number)", t, i,
+                                    what);
+        }
+    for (int f = 0; m->feature_names && f < m->n_features; f++) {
+        json_t *js = json_string(m->feature_names[f] ? m->feature_names[f] : "");
+        json_decref(js);
+        if (!js)
+            return gb_error_set(err, "the name of feature %d is not valid UTF-8, which JSON requires", f);
+    }
+    return 0;
+}
 
 /* The shortest of 15, 16 or 17 significant digits that reads back as v (the
- * C locale is in force: see gb_model_save_native). */
-static void put_num(writer *w, double v)
+ * C locale is in force: see write_and_close).  Non-finite values only reach
+ * here in fields the format ignores, which get 0. */
+static void put_num(FILE *f, double v)
 {
     char buf[40];
-    if (v == 0.0) {
+    if (v == 0.0 || !isfinite(v)) {
         /* "-0" would read back as the integer 0 and lose its sign. */
-        fputs(signbit(v) ? "-0.0" : "0", w->f);
+        fputs(v == 0.0 && signbit(v) ? "-0.0" : "0", f);
         return;
     }
     for (int digits = 15; digits <= 17; digits++) {
@@ -603,96 +622,73 @@ static void put_num(writer *w, double v)
         if (strtod(buf, NULL) == v)
             break;
     }
-    fputs(buf, w->f);
+    fputs(buf, f);
 }
 
-/* A JSON string; jansson does the escaping and refuses invalid UTF-8. */
-static void put_string(writer *w, const char *s, const char *what)
+static void put_nums(FILE *f, const double *v, size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", f);
+        put_num(f, v[i]);
+    }
+    fputc(']', f);
+}
+
+/* A JSON string; jansson does the escaping (check_savable saw it is UTF-8). */
+static void put_string(FILE *f, const char *s)
 {
     json_t *js = json_string(s);
     char *text = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
-    if (text)
-        fputs(text, w->f);
-    else if (!w->bad)
-        w->bad = gb_error_set(w->err, "%s \"%.60s\" is not valid UTF-8, which JSON requires", what, s);
+    fputs(text ? text : "\"\"", f);
     free(text);
     json_decref(js);
 }
 
-static int finite_or_fail(writer *w, double v, const char *what, size_t t, int32_t i)
-{
-    if (isfinite(v))
-        return 1;
-    if (!w->bad)
-        w->bad = gb_error_set(w->err, "tree %zu, node %d: %s %g cannot be written (not a finite number)", t, i, what, v);
-    return 0;
-}
+enum { COL_LEFT, COL_RIGHT, COL_FEATURE, COL_THRESHOLD, COL_VALUE, COL_COVER, COL_FLAG };
 
-enum { COL_LEFT, COL_RIGHT, COL_FEATURE, COL_THRESHOLD, COL_VALUE, COL_COVER, COL_DEFAULT_LEFT,
-       COL_NAN_AS_ZERO, COL_ZERO_MISSING };
-
-/* One array of a tree, on one line. */
-static void put_tree_array(writer *w, const gb_tree *t, size_t ti, int col, const char *key, int decision_le)
+/* One array of a tree, on one line.  COL_FLAG + k writes flag_columns[k].
+ * Leaves get -1 and 0 in the fields they do not use. */
+static void put_tree_array(FILE *f, const gb_tree *t, int col, const char *key, int decision_le)
 {
-    fprintf(w->f, ",\n     \"%s\": [", key);
+    fprintf(f, ",\n     \"%s\": [", key);
     for (int32_t i = 0; i < t->n_nodes; i++) {
         const gb_node *nd = &t->nodes[i];
-        int leaf = nd->left < 0;
-        if (i)
-            fputs(", ", w->f);
+        int leaf = nd->left < 0, numeric = !leaf && !(nd->flags & GB_NODE_CATEGORICAL);
+        fputs(i ? ", " : "", f);
         switch (col) {
-        case COL_LEFT: fprintf(w->f, "%d", leaf ? -1 : nd->left); break;
-        case COL_RIGHT: fprintf(w->f, "%d", leaf ? -1 : nd->right); break;
-        case COL_FEATURE: fprintf(w->f, "%d", leaf ? -1 : nd->feature); break;
-        case COL_THRESHOLD: {
-            double v = leaf || !isfinite(nd->threshold) ? 0.0 : nd->threshold;
-            if (!leaf && !(nd->flags & GB_NODE_CATEGORICAL) && !decision_le)
-                v = nd->split;
-            if (!leaf && !(nd->flags & GB_NODE_CATEGORICAL))
-                finite_or_fail(w, v, "split threshold", ti, i);
-            put_num(w, isfinite(v) ? v : 0.0);
-            break;
-        }
-        case COL_VALUE:
-            if (leaf)
-                finite_or_fail(w, nd->value, "leaf value", ti, i);
-            put_num(w, isfinite(nd->value) ? nd->value : 0.0);
-            break;
-        case COL_COVER:
-            if (!(nd->cover >= 0.0) && !w->bad)
-                w->bad = gb_error_set(w->err, "tree %zu, node %d: cover %g cannot be written", ti, i, nd->cover);
-            finite_or_fail(w, nd->cover, "cover", ti, i);
-            put_num(w, isfinite(nd->cover) ? nd->cover : 0.0);
-            break;
-        case COL_DEFAULT_LEFT: fputc(!leaf && (nd->flags & GB_NODE_DEFAULT_LEFT) ? '1' : '0', w->f); break;
-        case COL_NAN_AS_ZERO: fputc(!leaf && (nd->flags & GB_NODE_NAN_AS_ZERO) ? '1' : '0', w->f); break;
-        case COL_ZERO_MISSING: fputc(!leaf && (nd->flags & GB_NODE_ZERO_MISSING) ? '1' : '0', w->f); break;
+        case COL_LEFT: fprintf(f, "%d", leaf ? -1 : nd->left); break;
+        case COL_RIGHT: fprintf(f, "%d", leaf ? -1 : nd->right); break;
+        case COL_FEATURE: fprintf(f, "%d", leaf ? -1 : nd->feature); break;
+        case COL_THRESHOLD: put_num(f, leaf ? 0.0 : numeric && !decision_le ? nd->split : nd->threshold); break;
+        case COL_VALUE: put_num(f, nd->value); break;
+        case COL_COVER: put_num(f, nd->cover); break;
+        default: fputc(!leaf && (nd->flags & flag_columns[col - COL_FLAG].flag) ? '1' : '0', f); break;
         }
     }
-    fputc(']', w->f);
+    fputc(']', f);
 }
 
-static void put_categories(writer *w, const gb_model *m, const gb_tree *t)
+static void put_categories(FILE *f, const gb_model *m, const gb_tree *t)
 {
-    fputs(",\n     \"categories\": [", w->f);
+    fputs(",\n     \"categories\": [", f);
     for (int32_t i = 0; i < t->n_nodes; i++) {
         const gb_node *nd = &t->nodes[i];
-        fputs(i ? ", " : "", w->f);
+        fputs(i ? ", " : "", f);
         if (nd->left < 0 || !(nd->flags & GB_NODE_CATEGORICAL)) {
-            fputs("null", w->f);
+            fputs("null", f);
             continue;
         }
-        fputc('[', w->f);
-        int first = 1;
+        const char *sep = "[";
         for (uint32_t k = 0; k < nd->cat_words && (size_t)nd->cat_begin + k < m->n_cat_bits; k++)
             for (uint32_t b = 0; b < 32; b++)
                 if (m->cat_bits[nd->cat_begin + k] >> b & 1u) {
-                    fprintf(w->f, first ? "%u" : ", %u", k * 32 + b);
-                    first = 0;
+                    fprintf(f, "%s%u", sep, k * 32 + b);
+                    sep = ", ";
                 }
-        fputc(']', w->f);
+        fputs(*sep == '[' ? "[]" : "]", f);
     }
-    fputc(']', w->f);
+    fputc(']', f);
 }
 
 static int any_flag(const gb_tree *t, uint32_t flag)
@@ -720,165 +716,122 @@ static int decision_is_le(const gb_model *m)
     return !lt && le;
 }
 
-static void put_trees(writer *w, const gb_model *m)
+static void put_trees(FILE *f, const gb_model *m)
 {
+    static const char *const keys[] = {"left", "right", "feature", "threshold", "value", "cover"};
     int le = decision_is_le(m);
-    fprintf(w->f, ",\n  \"decision\": \"%s\",\n  \"trees\": [", le ? "<=" : "<");
-    for (size_t t = 0; t < m->n_trees && !w->bad; t++) {
+    fputs(",\n  \"base\": ", f);
+    put_nums(f, m->base, (size_t)m->n_groups);
+    fprintf(f, ",\n  \"decision\": \"%s\",\n  \"trees\": [", le ? "<=" : "<");
+    for (size_t t = 0; t < m->n_trees; t++) {
         const gb_tree *tr = &m->trees[t];
-        fprintf(w->f, "%s\n    {\"output\": %d", t ? "," : "", tr->group);
-        static const char *const keys[] = {"left", "right", "feature", "threshold", "value", "cover",
-                                           "default_left", "nan_as_zero", "zero_missing"};
-        static const uint32_t flags[] = {GB_NODE_DEFAULT_LEFT, GB_NODE_NAN_AS_ZERO, GB_NODE_ZERO_MISSING};
-        for (int col = COL_LEFT; col <= COL_ZERO_MISSING; col++)
-            if (col < COL_DEFAULT_LEFT || any_flag(tr, flags[col - COL_DEFAULT_LEFT]))
-                put_tree_array(w, tr, t, col, keys[col], le);
+        fprintf(f, "%s\n    {\"output\": %d", t ? "," : "", tr->group);
+        for (int col = COL_LEFT; col < COL_FLAG; col++)
+            put_tree_array(f, tr, col, keys[col], le);
+        for (int k = 0; k < N_FLAG_COLUMNS; k++)
+            if (any_flag(tr, flag_columns[k].flag))
+                put_tree_array(f, tr, COL_FLAG + k, flag_columns[k].key, le);
         if (any_flag(tr, GB_NODE_CATEGORICAL))
-            put_categories(w, m, tr);
-        fputc('}', w->f);
+            put_categories(f, m, tr);
+        fputc('}', f);
     }
-    fputs("\n  ]", w->f);
+    fputs("\n  ]", f);
 }
 
-static void put_linear(writer *w, const gb_model *m)
+static void put_linear(FILE *f, const gb_model *m)
 {
-    fputs(",\n  \"intercept\": [", w->f);
+    fputs(",\n  \"intercept\": ", f);
+    put_nums(f, m->base, (size_t)m->n_groups);
+    fputs(",\n  \"coef\": [", f);
     for (int g = 0; g < m->n_groups; g++) {
-        fputs(g ? ", " : "", w->f);
-        put_num(w, m->base[g]);
+        fputs(g ? ",\n    " : "\n    ", f);
+        put_nums(f, m->coef + (size_t)g * m->n_features, (size_t)m->n_features);
     }
-    fputs("],\n  \"coef\": [", w->f);
-    for (int g = 0; g < m->n_groups; g++) {
-        fputs(g ? ",\n    [" : "\n    [", w->f);
-        for (int f = 0; f < m->n_features; f++) {
-            double v = m->coef[(size_t)g * m->n_features + f];
-            if (!isfinite(v) && !w->bad)
-                w->bad = gb_error_set(w->err, "coefficient %d of output %d is not a finite number", f, g);
-            fputs(f ? ", " : "", w->f);
-            put_num(w, isfinite(v) ? v : 0.0);
-        }
-        fputc(']', w->f);
-    }
-    fputs("\n  ]", w->f);
+    fputs("\n  ]", f);
 }
 
-static void put_model(writer *w, const gb_model *m)
+static void put_model(FILE *f, const gb_model *m)
 {
-    FILE *f = w->f;
     fprintf(f, "{\n  \"format\": \"glassbox-model\",\n  \"version\": %d,\n  \"kind\": \"%s\"", NATIVE_VERSION,
-            m->kind == GB_MODEL_LINEAR ? "linear" : "trees");
+            gb_model_kind_name(m->kind));
     if (m->booster) {
         fputs(",\n  \"booster\": ", f);
-        put_string(w, m->booster, "the booster name");
+        put_string(f, m->booster);
     }
     if (m->objective) {
         fputs(",\n  \"objective\": ", f);
-        put_string(w, m->objective, "the objective");
+        put_string(f, m->objective);
     }
     fprintf(f, ",\n  \"link\": \"%s\",\n  \"n_classes\": %d,\n  \"n_features\": %d", gb_link_name(m->link),
             m->n_classes, m->n_features);
-    if (m->feature_names) {
-        fputs(",\n  \"features\": [", f);
-        for (int i = 0; i < m->n_features; i++) {
-            fputs(i ? ", " : "", f);
-            put_string(w, m->feature_names[i] ? m->feature_names[i] : "", "a feature name");
-        }
-        fputc(']', f);
+    for (int i = 0; m->feature_names && i < m->n_features; i++) {
+        fputs(i ? ", " : ",\n  \"features\": [", f);
+        put_string(f, m->feature_names[i] ? m->feature_names[i] : "");
+        fputs(i + 1 == m->n_features ? "]" : "", f);
     }
-    if (m->feature_categorical) {
-        fputs(",\n  \"feature_types\": [", f);
-        for (int i = 0; i < m->n_features; i++)
-            fprintf(f, "%s\"%s\"", i ? ", " : "", m->feature_categorical[i] ? "categorical" : "numeric");
-        fputc(']', f);
-    }
+    for (int i = 0; m->feature_categorical && i < m->n_features; i++)
+        fprintf(f, "%s\"%s\"%s", i ? ", " : ",\n  \"feature_types\": [",
+                m->feature_categorical[i] ? "categorical" : "numeric", i + 1 == m->n_features ? "]" : "");
     fprintf(f, ",\n  \"input_float32\": %s", m->input_float32 ? "true" : "false");
-    for (int g = 0; g < m->n_groups && !w->bad; g++)
-        if (!isfinite(m->base[g]))
-            w->bad = gb_error_set(w->err, "the base score of output %d is not a finite number", g);
-    if (m->kind == GB_MODEL_LINEAR) {
-        put_linear(w, m);
-    } else {
-        fputs(",\n  \"base\": [", f);
-        for (int g = 0; g < m->n_groups; g++) {
-            fputs(g ? ", " : "", f);
-            put_num(w, isfinite(m->base[g]) ? m->base[g] : 0.0);
-        }
-        fputc(']', f);
-        put_trees(w, m);
-    }
+    if (m->kind == GB_MODEL_LINEAR)
+        put_linear(f, m);
+    else
+        put_trees(f, m);
     fputs("\n}\n", f);
 }
 
-/* Writes the document to an open temporary file and closes it; the C
- * numeric locale is switched in for this thread only, because the explorer
- * runs under the user's locale and "0,5" is not JSON. */
+/* Writes the document and closes f.  The C numeric locale is switched in
+ * for this thread only: the explorer runs under the user's locale, and
+ * "0,5" is not JSON. */
 static int write_and_close(FILE *f, const gb_model *m, gb_error *err)
 {
-    writer w = {.f = f, .err = err};
     locale_t c_loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     if (c_loc == (locale_t)0) {
         fclose(f);
         return gb_error_set(err, "cannot switch to the C locale: %s", strerror(errno));
     }
     locale_t old = uselocale(c_loc);
-    put_model(&w, m);
+    put_model(f, m);
     uselocale(old);
     freelocale(c_loc);
-    int io_bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+    int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
     int saved = errno;
-    if (fclose(f) != 0 && !io_bad) {
-        io_bad = 1;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
         saved = errno;
     }
-    if (w.bad)
-        return -1;
-    if (io_bad)
-        return gb_error_set(err, "could not write: %s", strerror(saved));
-    return 0;
-}
-
-static int check_savable(const gb_model *m, gb_error *err)
-{
-    if (m->n_features <= 0 || m->n_groups <= 0 || !m->base)
-        return gb_error_set(err, "the model is incomplete (no features, outputs or base score)");
-    if (m->kind == GB_MODEL_LINEAR ? !m->coef : (m->n_trees && !m->trees))
-        return gb_error_set(err, "the model is incomplete (no coefficients or trees)");
-    return 0;
+    return bad ? gb_error_set(err, "could not write: %s", strerror(saved)) : 0;
 }
 
 int gb_model_save_native(const gb_model *m, const char *path, gb_error *err)
 {
-    if (check_savable(m, err) != 0) {
-        gb_error_prefix(err, "%s: ", path);
-        return -1;
-    }
     size_t n = strlen(path);
-    char *tmp = gb_malloc(n + 16, 1, err);
-    if (!tmp)
-        return -1;
-    /* In the destination's directory, so that rename is atomic. */
-    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        gb_error_set(err, "%s: cannot create a file there: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
+    char *tmp = NULL;
+    int fd = -1, rc = check_savable(m, err);
+    if (rc == 0 && !(tmp = gb_malloc(n + 16, 1, err)))
+        rc = -1;
+    if (rc == 0) {
+        /* In the destination's directory, so that rename is atomic. */
+        snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
+        if ((fd = mkstemp(tmp)) < 0)
+            rc = gb_error_set(err, "cannot create a file there: %s", strerror(errno));
     }
-    fchmod(fd, 0644); /* mkstemp makes it private; a model is an ordinary file */
-    FILE *f = fdopen(fd, "w");
-    int rc;
-    if (!f) {
-        rc = gb_error_set(err, "%s", strerror(errno));
-        close(fd);
-    } else {
-        rc = write_and_close(f, m, err);
+    if (fd >= 0) {
+        fchmod(fd, 0644); /* mkstemp makes it private; a model is an ordinary file */
+        FILE *f = fdopen(fd, "w");
+        if (!f) {
+            rc = gb_error_set(err, "%s", strerror(errno));
+            close(fd);
+        } else {
+            rc = write_and_close(f, m, err);
+        }
+        if (rc == 0 && rename(tmp, path) != 0)
+            rc = gb_error_set(err, "cannot rename the finished file into place: %s", strerror(errno));
+        if (rc != 0)
+            unlink(tmp);
     }
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = gb_error_set(err, "cannot rename the finished file into place: %s", strerror(errno));
-    if (rc != 0) {
-        unlink(tmp);
+    if (rc != 0)
         gb_error_prefix(err, "%s: ", path);
-    }
     free(tmp);
     return rc;
 }

@@ -430,7 +430,7 @@ static void test_save_failures(void)
     }
     m->trees[0].nodes[1].value = NAN;
     ok(gb_model_save_native(m, path, &err) != 0 && contains(err.msg, "bad.json") &&
-           contains(err.msg, "tree 0, node 1: leaf value"),
+           contains(err.msg, "tree 0, node 1: the leaf value"),
        "a NaN leaf is refused: %s", err.msg);
     size_t len = 0;
     char *old = slurp(path, &len);
