@@ -1,0 +1,924 @@
+/* model_lightgbm.c: LightGBM's text model format (model.txt, versions v3
+ * and v4) read into a gb_model.
+ *
+ * A file is a header of key=value lines, then one block of key=value lines
+ * per tree ("Tree=N" ... blank line), then "end of trees", then importances,
+ * parameters and pandas categories, which glassbox has no use for.  The rules
+ * below were taken from LightGBM's own reader and predictor
+ * (src/boosting/gbdt_model_text.cpp LoadModelFromString, src/io/tree.cpp
+ * Tree::Tree(const char*), include/LightGBM/tree.h NumericalDecision and
+ * CategoricalDecision, src/objective/ ConvertOutput):
+ *
+ *  - tree t adds to output t % num_tree_per_iteration; shrinkage and the
+ *    initial score are already in the leaf values;
+ *  - average_output (random forests) divides the summed margins by the number
+ *    of iterations before the link: we divide the leaf values instead.  Our
+ *    margin is therefore what LightGBM feeds its link, which for these models
+ *    differs from predict(raw_score=True): that one returns the plain sum;
+ *  - binary's `sigmoid:s` parameter makes p = 1 / (1 + exp(-s * raw)): we fold
+ *    s into the leaf values so the logistic link stays the plain one.  The
+ *    margins, and SHAP values computed from them, are then s times LightGBM's
+ *    raw scores, i.e. log-odds of the probability LightGBM reports (the two
+ *    agree for the default s = 1);
+ *  - numeric nodes send x <= threshold left, in double precision.  A NaN is
+ *    first replaced by 0 unless the node's missing type is NaN; with missing
+ *    type Zero, |x| <= 1e-35 takes the default direction.  We store
+ *    split = nextafter(threshold, +inf) so that gb_node_next's x < split is
+ *    the same test;
+ *  - categorical nodes send a category whose bit is set in the node's bitset
+ *    left, and NaN, negative values and categories beyond the bitset right;
+ *    default_left and the missing type play no part there.
+ *
+ * Cover for TreeSHAP is the data count (internal_count, leaf_count), as in
+ * LightGBM's own TreeSHAP; a tree whose counts are missing or zero falls back
+ * to the hessian sums (internal_weight, leaf_weight), and a tree with neither
+ * is an error because no explanation could be right.  A single-leaf tree has
+ * no split to weigh: its cover is its count, else its weight, else 1.
+ *
+ * Everything in the file is checked before it is used: array lengths against
+ * num_leaves, child indices, that every node has exactly one parent and is
+ * reachable from the root, feature indices against max_feature_idx, category
+ * set bounds.  Messages name the file, the 1-based line and the key. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strtod_l: numbers are read in the C locale */
+#endif
+#include "model.h"
+
+#include <float.h>
+#include <locale.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Beyond these the file is not a model anyone trained. */
+#define LGB_MAX_FEATURES (1 << 24)
+#define LGB_MAX_CLASSES 100000
+#define LGB_MAX_LEAVES (1 << 29)
+
+/* ---- lines and tokens --------------------------------------------------- */
+
+typedef struct lgb_line {
+    const char *s;
+    size_t n;
+    int no; /* 1-based line number */
+} lgb_line;
+
+typedef struct lgb_reader {
+    const char *path;
+    const char *p, *end;
+    int line; /* number of the next line */
+    locale_t c_loc;
+    gb_error *err;
+} lgb_reader;
+
+/* Reads the next line without its terminator ("\n", "\r\n" or a lone "\r",
+ * as LightGBM accepts).  Returns 0 at the end of the buffer. */
+static int next_line(lgb_reader *r, lgb_line *out)
+{
+    if (r->p >= r->end)
+        return 0;
+    const char *s = r->p;
+    while (r->p < r->end && *r->p != '\n' && *r->p != '\r')
+        r->p++;
+    out->s = s;
+    out->n = (size_t)(r->p - s);
+    out->no = r->line++;
+    if (r->p < r->end && *r->p++ == '\r' && r->p < r->end && *r->p == '\n')
+        r->p++;
+    return 1;
+}
+
+static int starts_with(const lgb_line *l, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return l->n >= k && memcmp(l->s, prefix, k) == 0;
+}
+
+static int line_is(const lgb_line *l, const char *text)
+{
+    return l->n == strlen(text) && memcmp(l->s, text, l->n) == 0;
+}
+
+static int is_blank(const lgb_line *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->s[i] != ' ' && l->s[i] != '\t')
+            return 0;
+    return 1;
+}
+
+/* A value of a key=value line: where it is and on which line. */
+typedef struct lgb_field {
+    const char *s; /* NULL when the key is absent */
+    size_t n;
+    int line;
+} lgb_field;
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Next space-separated token of [*p, end), or NULL. */
+static const char *next_token(const char **p, const char *end, size_t *len)
+{
+    const char *s = *p;
+    while (s < end && is_space(*s))
+        s++;
+    if (s == end) {
+        *p = s;
+        return NULL;
+    }
+    const char *e = s;
+    while (e < end && !is_space(*e))
+        e++;
+    *len = (size_t)(e - s);
+    *p = e;
+    return s;
+}
+
+static size_t count_tokens(const lgb_field *f)
+{
+    const char *p = f->s, *end = f->s + f->n;
+    size_t n = 0, len;
+    while (next_token(&p, end, &len))
+        n++;
+    return n;
+}
+
+/* Parses a whole token as a number.  integer: only an optional sign and
+ * digits; otherwise a decimal number with optional exponent.  No "inf",
+ * "nan" or hex: LightGBM never writes them (it clamps infinities to 1e300),
+ * so they can only come from a damaged file.  Returns 0 or -1. */
+static int parse_number(const lgb_reader *r, const char *tok, size_t n, int integer, double *out)
+{
+    char tmp[72];
+    if (n == 0 || n >= sizeof tmp)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char c = tok[i];
+        int ok = (c >= '0' && c <= '9') || c == '-' || c == '+';
+        if (!integer)
+            ok = ok || c == '.' || c == 'e' || c == 'E';
+        if (!ok)
+            return -1;
+    }
+    memcpy(tmp, tok, n);
+    tmp[n] = '\0';
+    char *end;
+    double v = strtod_l(tmp, &end, r->c_loc);
+    if (end != tmp + n || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Reads a field of exactly `want` numbers, each in [lo, hi].  need says why
+ * that many, for the message ("num_leaves=4 needs 3"). */
+static double *read_array(const lgb_reader *r, size_t tree, const char *key, const lgb_field *f, size_t want,
+                          int integer, double lo, double hi, const char *need)
+{
+    size_t have = count_tokens(f);
+    if (have != want) {
+        gb_error_set(r->err, "%s:%d: tree %zu: %s has %zu value%s, but %s", r->path, f->line, tree, key, have,
+                     have == 1 ? "" : "s", need);
+        return NULL;
+    }
+    double *a = gb_malloc(want ? want : 1, sizeof *a, r->err);
+    if (!a)
+        return NULL;
+    const char *p = f->s, *end = f->s + f->n, *tok;
+    size_t len;
+    for (size_t i = 0; (tok = next_token(&p, end, &len)) != NULL; i++) {
+        if (parse_number(r, tok, len, integer, &a[i]) != 0) {
+            gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: '%.*s' is not %s", r->path, f->line, tree, key, i,
+                         (int)(len > 40 ? 40 : len), tok, integer ? "an integer" : "a finite number");
+            free(a);
+            return NULL;
+        }
+        if (a[i] < lo || a[i] > hi) {
+            gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: %.17g is out of range (%.17g to %.17g)", r->path,
+                         f->line, tree, key, i, a[i], lo, hi);
+            free(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+/* Reads a value that must be a single integer in [lo, hi].  where prefixes
+ * the key in messages ("" or "tree 3: "). */
+static int header_int(const lgb_reader *r, const char *where, const char *key, const lgb_field *f, long lo, long hi,
+                      long *out)
+{
+    const char *p = f->s, *end = f->s + f->n, *tok;
+    size_t len;
+    double v;
+    tok = next_token(&p, end, &len);
+    if (!tok || parse_number(r, tok, len, 1, &v) != 0 || next_token(&p, end, &len))
+        return gb_error_set(r->err, "%s:%d: %s%s: '%.*s' is not an integer", r->path, f->line, where, key,
+                            (int)(f->n > 40 ? 40 : f->n), f->s);
+    if (v < (double)lo || v > (double)hi)
+        return gb_error_set(r->err, "%s:%d: %s%s=%.0f is out of range (%ld to %ld)", r->path, f->line, where, key,
+                            v, lo, hi);
+    *out = (long)v;
+    return 0;
+}
+
+/* ---- the header --------------------------------------------------------- */
+
+enum {
+    H_VERSION, H_NUM_CLASS, H_NUM_TREE_PER_ITERATION, H_MAX_FEATURE_IDX, H_OBJECTIVE,
+    H_AVERAGE_OUTPUT, H_FEATURE_NAMES, H_FEATURE_INFOS, H_TREE_SIZES, H_NKEYS
+};
+static const char *const header_keys[H_NKEYS] = {
+    "version", "num_class", "num_tree_per_iteration", "max_feature_idx", "objective",
+    "average_output", "feature_names", "feature_infos", "tree_sizes"};
+
+/* Splits "key=value" (or a bare "key") and files the value under its key if
+ * the key is one of names[0..n-1].  Returns the key's index, n for a key we
+ * ignore, or -1 (err set) when a key we read appears twice. */
+static int file_field(const lgb_reader *r, const lgb_line *l, const char *const *names, int n, lgb_field *fields,
+                      const char *where)
+{
+    const char *eq = memchr(l->s, '=', l->n);
+    size_t klen = eq ? (size_t)(eq - l->s) : l->n;
+    for (int k = 0; k < n; k++) {
+        if (strlen(names[k]) != klen || memcmp(names[k], l->s, klen) != 0)
+            continue;
+        if (fields[k].s)
+            return gb_error_set(r->err, "%s:%d: %s: %s appears twice (first on line %d)", r->path, l->no, where,
+                                names[k], fields[k].line);
+        fields[k].s = eq ? eq + 1 : l->s + l->n;
+        fields[k].n = eq ? l->n - klen - 1 : 0;
+        fields[k].line = l->no;
+        return k;
+    }
+    return n;
+}
+
+/* Reads header lines up to the first "Tree=" line, which is left unread. */
+static int read_header(lgb_reader *r, lgb_field *h)
+{
+    lgb_line l;
+    const char *before = r->p;
+    int line_before = r->line;
+    while (next_line(r, &l)) {
+        if (starts_with(&l, "Tree=") || line_is(&l, "end of trees")) {
+            r->p = before;
+            r->line = line_before;
+            return 0;
+        }
+        if (!is_blank(&l) && file_field(r, &l, header_keys, H_NKEYS, h, "header") < 0)
+            return -1;
+        before = r->p;
+        line_before = r->line;
+    }
+    return gb_error_set(r->err, "%s: no 'Tree=' line: the file is not a LightGBM model or it is truncated", r->path);
+}
+
+/* Copies the space-separated names of a feature_names line. */
+static int read_feature_names(const lgb_reader *r, const lgb_field *f, gb_model *m)
+{
+    size_t have = count_tokens(f);
+    if (have != (size_t)m->n_features)
+        return gb_error_set(r->err, "%s:%d: feature_names has %zu names, but max_feature_idx=%d needs %d", r->path,
+                            f->line, have, m->n_features - 1, m->n_features);
+    m->feature_names = gb_calloc((size_t)m->n_features, sizeof *m->feature_names, r->err);
+    if (!m->feature_names)
+        return -1;
+    const char *p = f->s, *end = f->s + f->n, *tok;
+    size_t len;
+    for (int i = 0; (tok = next_token(&p, end, &len)) != NULL; i++) {
+        char *name = gb_malloc(len + 1, 1, r->err);
+        if (!name)
+            return -1;
+        memcpy(name, tok, len);
+        name[len] = '\0';
+        m->feature_names[i] = name;
+    }
+    return 0;
+}
+
+/* feature_infos holds "[min:max]" for numeric features, "none" for unused
+ * ones and "c1:c2:..." (the categories seen) for categorical ones. */
+static int read_feature_infos(const lgb_reader *r, const lgb_field *f, gb_model *m)
+{
+    size_t have = count_tokens(f);
+    if (have != (size_t)m->n_features)
+        return gb_error_set(r->err, "%s:%d: feature_infos has %zu entries, but max_feature_idx=%d needs %d", r->path,
+                            f->line, have, m->n_features - 1, m->n_features);
+    const char *p = f->s, *end = f->s + f->n, *tok;
+    size_t len;
+    for (int i = 0; (tok = next_token(&p, end, &len)) != NULL; i++)
+        m->feature_categorical[i] = tok[0] != '[' && !(len == 4 && memcmp(tok, "none", 4) == 0);
+    return 0;
+}
+
+/* ---- objectives --------------------------------------------------------- */
+
+enum { OBJ_IDENTITY, OBJ_IDENTITY_SQRT, OBJ_EXP, OBJ_BINARY, OBJ_XENTROPY, OBJ_MULTI, OBJ_UNSUPPORTED };
+
+/* Canonical names and their aliases (include/LightGBM/config.h
+ * ParseObjectiveAlias), with what ConvertOutput does for each.
+ * OBJ_IDENTITY_SQRT: identity, but the `sqrt` option (y = sign(r) r^2)
+ * survives loading; huber and the exp family switch it off. */
+static const struct {
+    const char *name;
+    const char *canonical;
+    int kind;
+} objectives[] = {
+    {"regression", "regression", OBJ_IDENTITY_SQRT}, {"regression_l2", "regression", OBJ_IDENTITY_SQRT},
+    {"mean_squared_error", "regression", OBJ_IDENTITY_SQRT}, {"mse", "regression", OBJ_IDENTITY_SQRT},
+    {"l2", "regression", OBJ_IDENTITY_SQRT}, {"l2_root", "regression", OBJ_IDENTITY_SQRT},
+    {"root_mean_squared_error", "regression", OBJ_IDENTITY_SQRT}, {"rmse", "regression", OBJ_IDENTITY_SQRT},
+    {"regression_l1", "regression_l1", OBJ_IDENTITY_SQRT}, {"mean_absolute_error", "regression_l1", OBJ_IDENTITY_SQRT},
+    {"l1", "regression_l1", OBJ_IDENTITY_SQRT}, {"mae", "regression_l1", OBJ_IDENTITY_SQRT},
+    {"quantile", "quantile", OBJ_IDENTITY_SQRT}, {"fair", "fair", OBJ_IDENTITY_SQRT},
+    {"mape", "mape", OBJ_IDENTITY_SQRT}, {"mean_absolute_percentage_error", "mape", OBJ_IDENTITY_SQRT},
+    {"huber", "huber", OBJ_IDENTITY},
+    {"lambdarank", "lambdarank", OBJ_IDENTITY}, {"rank_xendcg", "rank_xendcg", OBJ_IDENTITY},
+    {"xendcg", "rank_xendcg", OBJ_IDENTITY}, {"xe_ndcg", "rank_xendcg", OBJ_IDENTITY},
+    {"xe_ndcg_mart", "rank_xendcg", OBJ_IDENTITY}, {"xendcg_mart", "rank_xendcg", OBJ_IDENTITY},
+    {"custom", "custom", OBJ_IDENTITY}, {"none", "custom", OBJ_IDENTITY}, {"null", "custom", OBJ_IDENTITY},
+    {"na", "custom", OBJ_IDENTITY},
+    {"poisson", "poisson", OBJ_EXP}, {"gamma", "gamma", OBJ_EXP}, {"tweedie", "tweedie", OBJ_EXP},
+    {"binary", "binary", OBJ_BINARY},
+    {"cross_entropy", "cross_entropy", OBJ_XENTROPY}, {"xentropy", "cross_entropy", OBJ_XENTROPY},
+    {"multiclass", "multiclass", OBJ_MULTI}, {"softmax", "multiclass", OBJ_MULTI},
+    {"multiclassova", "multiclassova", OBJ_UNSUPPORTED}, {"multiclass_ova", "multiclassova", OBJ_UNSUPPORTED},
+    {"ova", "multiclassova", OBJ_UNSUPPORTED}, {"ovr", "multiclassova", OBJ_UNSUPPORTED},
+    {"cross_entropy_lambda", "cross_entropy_lambda", OBJ_UNSUPPORTED},
+    {"xentlambda", "cross_entropy_lambda", OBJ_UNSUPPORTED},
+};
+
+/* What the objective line says, once understood. */
+typedef struct lgb_objective {
+    double leaf_scale;  /* binary's sigmoid, folded into the leaves */
+    long num_class;     /* multiclass's num_class:K, or -1 */
+} lgb_objective;
+
+/* Reads the `k:v` parameters and the `sqrt` flag after the name. */
+static int objective_params(const lgb_reader *r, const lgb_field *f, const char *p, int kind, lgb_objective *o)
+{
+    const char *end = f->s + f->n, *tok;
+    size_t len;
+    while ((tok = next_token(&p, end, &len)) != NULL) {
+        if (len == 4 && memcmp(tok, "sqrt", 4) == 0 && kind == OBJ_IDENTITY_SQRT)
+            return gb_error_set(r->err, "%s:%d: objective: the sqrt option (predictions are sign(r)*r^2) is not "
+                                "supported: glassbox has no such link", r->path, f->line);
+        const char *colon = memchr(tok, ':', len);
+        if (!colon)
+            continue;
+        size_t klen = (size_t)(colon - tok), vlen = len - klen - 1;
+        double v;
+        int is_sigmoid = klen == 7 && memcmp(tok, "sigmoid", 7) == 0;
+        int is_num_class = klen == 9 && memcmp(tok, "num_class", 9) == 0;
+        if (!is_sigmoid && !is_num_class)
+            continue;
+        if (parse_number(r, colon + 1, vlen, is_num_class, &v) != 0)
+            return gb_error_set(r->err, "%s:%d: objective: '%.*s' is not a valid %.*s", r->path, f->line,
+                                (int)(len > 40 ? 40 : len), tok, (int)klen, tok);
+        if (is_sigmoid && kind == OBJ_BINARY) {
+            if (!(v > 0.0))
+                return gb_error_set(r->err, "%s:%d: objective: sigmoid:%g must be greater than zero", r->path,
+                                    f->line, v);
+            o->leaf_scale = v;
+        }
+        if (is_num_class && kind == OBJ_MULTI)
+            o->num_class = v < 0 || v > LGB_MAX_CLASSES ? LGB_MAX_CLASSES + 1 : (long)v;
+    }
+    return 0;
+}
+
+/* Sets the link, objective name and class count from the objective line.
+ * k is num_tree_per_iteration, num_class the header's. */
+static int read_objective(const lgb_reader *r, const lgb_field *f, long num_class, long k, gb_model *m,
+                          lgb_objective *o)
+{
+    const char *name = "custom";
+    size_t nlen = 6;
+    const char *p = NULL;
+    o->leaf_scale = 1.0;
+    o->num_class = -1;
+    if (f->s) {
+        p = f->s;
+        name = next_token(&p, f->s + f->n, &nlen);
+        if (!name)
+            return gb_error_set(r->err, "%s:%d: objective= names no objective", r->path, f->line);
+    }
+    int kind = -1;
+    const char *canonical = NULL;
+    for (size_t i = 0; i < sizeof objectives / sizeof objectives[0]; i++)
+        if (strlen(objectives[i].name) == nlen && memcmp(objectives[i].name, name, nlen) == 0) {
+            kind = objectives[i].kind;
+            canonical = objectives[i].canonical;
+        }
+    if (kind < 0)
+        return gb_error_set(r->err, "%s:%d: objective '%.*s' is not a LightGBM objective glassbox knows", r->path,
+                            f->line, (int)(nlen > 60 ? 60 : nlen), name);
+    if (kind == OBJ_UNSUPPORTED)
+        return gb_error_set(r->err, "%s:%d: objective '%s' is not supported: its output transformation (%s) is not "
+                            "one of glassbox's links", r->path, f->line, canonical,
+                            strcmp(canonical, "multiclassova") == 0 ? "an independent sigmoid per class"
+                                                                    : "log(1 + exp(raw))");
+    if (p && objective_params(r, f, p, kind, o) != 0)
+        return -1;
+    m->objective = gb_strdup(canonical, r->err);
+    if (!m->objective)
+        return -1;
+    m->n_classes = 0;
+    switch (kind) {
+    case OBJ_EXP:
+        m->link = GB_LINK_EXP;
+        break;
+    case OBJ_BINARY:
+        m->n_classes = 2;
+        /* fall through */
+    case OBJ_XENTROPY:
+        m->link = GB_LINK_LOGISTIC;
+        if (k != 1)
+            return gb_error_set(r->err, "%s:%d: objective %s needs num_tree_per_iteration=1, not %ld", r->path,
+                                f->line, canonical, k);
+        break;
+    case OBJ_MULTI:
+        m->link = GB_LINK_SOFTMAX;
+        m->n_classes = (int)num_class;
+        if (o->num_class >= 0 && o->num_class != num_class)
+            return gb_error_set(r->err, "%s:%d: objective says num_class:%ld but the header says num_class=%ld",
+                                r->path, f->line, o->num_class, num_class);
+        if (k != num_class)
+            return gb_error_set(r->err, "%s:%d: multiclass needs one tree per class and iteration, but "
+                                "num_tree_per_iteration=%ld and num_class=%ld", r->path, f->line, k, num_class);
+        break;
+    default:
+        m->link = GB_LINK_IDENTITY;
+        if (strcmp(canonical, "custom") == 0 && num_class > 1)
+            m->n_classes = (int)num_class;
+        break;
+    }
+    return 0;
+}
+
+/* ---- trees ------------------------------------------------------------- */
+
+enum {
+    T_NUM_LEAVES, T_NUM_CAT, T_SPLIT_FEATURE, T_THRESHOLD, T_DECISION_TYPE, T_LEFT_CHILD, T_RIGHT_CHILD,
+    T_LEAF_VALUE, T_LEAF_WEIGHT, T_LEAF_COUNT, T_INTERNAL_WEIGHT, T_INTERNAL_COUNT, T_CAT_BOUNDARIES,
+    T_CAT_THRESHOLD, T_IS_LINEAR, T_NKEYS
+};
+static const char *const tree_keys[T_NKEYS] = {
+    "num_leaves", "num_cat", "split_feature", "threshold", "decision_type", "left_child", "right_child",
+    "leaf_value", "leaf_weight", "leaf_count", "internal_weight", "internal_count", "cat_boundaries",
+    "cat_threshold", "is_linear"};
+
+/* The arrays of one tree block, parsed. */
+typedef struct lgb_arrays {
+    long num_leaves, num_cat;
+    double *a[T_NKEYS]; /* NULL for the scalars and absent keys */
+} lgb_arrays;
+
+static void free_arrays(lgb_arrays *t)
+{
+    for (int k = 0; k < T_NKEYS; k++)
+        free(t->a[k]);
+}
+
+/* Reads the key=value lines of one tree up to a blank line, the next
+ * "Tree=" or "end of trees" (left unread). */
+static int read_tree_fields(lgb_reader *r, size_t tree, lgb_field *f)
+{
+    lgb_line l;
+    const char *before = r->p;
+    int line_before = r->line;
+    char where[48];
+    snprintf(where, sizeof where, "tree %zu", tree);
+    while (next_line(r, &l)) {
+        if (is_blank(&l))
+            return 0;
+        if (starts_with(&l, "Tree=") || line_is(&l, "end of trees")) {
+            r->p = before;
+            r->line = line_before;
+            return 0;
+        }
+        if (!memchr(l.s, '=', l.n))
+            return gb_error_set(r->err, "%s:%d: tree %zu: expected key=value, found '%.*s'", r->path, l.no, tree,
+                                (int)(l.n > 40 ? 40 : l.n), l.s);
+        if (file_field(r, &l, tree_keys, T_NKEYS, f, where) < 0)
+            return -1;
+        before = r->p;
+        line_before = r->line;
+    }
+    return 0;
+}
+
+/* Parses the arrays a tree needs, with lengths checked against num_leaves
+ * and num_cat.  max_feature is max_feature_idx. */
+static int parse_tree_arrays(const lgb_reader *r, size_t tree, int tree_line, const lgb_field *f, int max_feature,
+                             lgb_arrays *t)
+{
+    double v;
+    char where[48];
+    snprintf(where, sizeof where, "tree %zu: ", tree);
+    for (int k = T_NUM_LEAVES; k <= T_NUM_CAT; k++)
+        if (!f[k].s)
+            return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree, tree_keys[k]);
+    if (header_int(r, where, "num_leaves", &f[T_NUM_LEAVES], 1, LGB_MAX_LEAVES, &t->num_leaves) != 0 ||
+        header_int(r, where, "num_cat", &f[T_NUM_CAT], 0, LGB_MAX_LEAVES, &t->num_cat) != 0)
+        return -1;
+    if (f[T_IS_LINEAR].s) {
+        const char *p = f[T_IS_LINEAR].s, *tok;
+        size_t len;
+        tok = next_token(&p, f[T_IS_LINEAR].s + f[T_IS_LINEAR].n, &len);
+        if (!tok || parse_number(r, tok, len, 1, &v) != 0 || v != 0.0)
+            return gb_error_set(r->err, "%s:%d: tree %zu is a linear tree (is_linear=%.*s): glassbox does not "
+                                "support linear trees", r->path, f[T_IS_LINEAR].line, tree,
+                                (int)(f[T_IS_LINEAR].n > 20 ? 20 : f[T_IS_LINEAR].n), f[T_IS_LINEAR].s);
+    }
+    size_t L = (size_t)t->num_leaves;
+    char need_l[64], need_i[64], need_c[64];
+    snprintf(need_l, sizeof need_l, "num_leaves=%zu needs %zu", L, L);
+    snprintf(need_i, sizeof need_i, "num_leaves=%zu needs %zu", L, L - 1);
+    snprintf(need_c, sizeof need_c, "num_cat=%ld needs %ld", t->num_cat, t->num_cat + 1);
+    /* The keys a tree must have; a single leaf needs only its value. */
+    static const int required[] = {T_LEAF_VALUE, T_SPLIT_FEATURE, T_THRESHOLD, T_LEFT_CHILD, T_RIGHT_CHILD};
+    for (size_t i = 0; i < (L > 1 ? 5u : 1u); i++)
+        if (!f[required[i]].s)
+            return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree,
+                                tree_keys[required[i]]);
+    const double big = 1e300;
+    const struct {
+        int key;
+        int per_leaf, integer;
+        double lo, hi;
+    } spec[] = {
+        {T_LEAF_VALUE, 1, 0, -big, big},        {T_LEAF_WEIGHT, 1, 0, 0.0, big},
+        {T_LEAF_COUNT, 1, 1, 0.0, INT32_MAX},   {T_SPLIT_FEATURE, 0, 1, 0.0, INT32_MAX},
+        {T_THRESHOLD, 0, 0, -DBL_MAX, DBL_MAX}, {T_DECISION_TYPE, 0, 1, 0.0, 15.0},
+        {T_LEFT_CHILD, 0, 1, INT32_MIN, INT32_MAX}, {T_RIGHT_CHILD, 0, 1, INT32_MIN, INT32_MAX},
+        {T_INTERNAL_WEIGHT, 0, 0, 0.0, big},    {T_INTERNAL_COUNT, 0, 1, 0.0, INT32_MAX},
+    };
+    for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++) {
+        int k = spec[i].key;
+        if (!f[k].s || (L == 1 && !spec[i].per_leaf))
+            continue;
+        t->a[k] = read_array(r, tree, tree_keys[k], &f[k], spec[i].per_leaf ? L : L - 1, spec[i].integer,
+                             spec[i].lo, spec[i].hi, spec[i].per_leaf ? need_l : need_i);
+        if (!t->a[k])
+            return -1;
+    }
+    if (L > 1)
+        for (size_t i = 0; i < L - 1; i++)
+            if (t->a[T_SPLIT_FEATURE][i] > max_feature)
+                return gb_error_set(r->err, "%s:%d: tree %zu: split_feature[%zu]: feature %.0f is out of range "
+                                    "(max_feature_idx=%d)", r->path, f[T_SPLIT_FEATURE].line, tree, i,
+                                    t->a[T_SPLIT_FEATURE][i], max_feature);
+    if (t->num_cat > 0 && L > 1) {
+        for (int k = T_CAT_BOUNDARIES; k <= T_CAT_THRESHOLD; k++)
+            if (!f[k].s)
+                return gb_error_set(r->err, "%s:%d: tree %zu has num_cat=%ld but no %s line", r->path, tree_line,
+                                    tree, t->num_cat, tree_keys[k]);
+        t->a[T_CAT_BOUNDARIES] = read_array(r, tree, "cat_boundaries", &f[T_CAT_BOUNDARIES],
+                                            (size_t)t->num_cat + 1, 1, 0.0, INT32_MAX, need_c);
+        if (!t->a[T_CAT_BOUNDARIES])
+            return -1;
+        const double *b = t->a[T_CAT_BOUNDARIES];
+        for (long i = 0; i < t->num_cat; i++)
+            if (b[i] > b[i + 1] || (i == 0 && b[0] != 0.0))
+                return gb_error_set(r->err, "%s:%d: tree %zu: cat_boundaries[%ld]: %.0f does not %s", r->path,
+                                    f[T_CAT_BOUNDARIES].line, tree, i == 0 && b[0] != 0.0 ? 0 : i + 1,
+                                    i == 0 && b[0] != 0.0 ? b[0] : b[i + 1],
+                                    i == 0 && b[0] != 0.0 ? "start at 0" : "follow the previous boundary");
+        size_t words = (size_t)b[t->num_cat];
+        snprintf(need_c, sizeof need_c, "cat_boundaries ends at %zu", words);
+        t->a[T_CAT_THRESHOLD] = read_array(r, tree, "cat_threshold", &f[T_CAT_THRESHOLD], words, 1, 0.0,
+                                           UINT32_MAX, need_c);
+        if (!t->a[T_CAT_THRESHOLD])
+            return -1;
+    }
+    return 0;
+}
+
+/* Node index in our flat array: internal nodes first, then leaves.
+ * LightGBM's child c >= 0 is internal node c, c < 0 is leaf ~c. */
+static int32_t node_index(double c, size_t n_internal)
+{
+    return c >= 0 ? (int32_t)c : (int32_t)n_internal + (int32_t)(-c - 1);
+}
+
+/* Checks that the child lists make a tree: every child in range, every node
+ * but the root the child of exactly one node, all reachable from the root. */
+static int check_structure(const lgb_reader *r, size_t tree, const lgb_field *f, const lgb_arrays *t, int32_t *parent,
+                           int32_t *stack)
+{
+    size_t ni = (size_t)t->num_leaves - 1, nn = 2 * ni + 1;
+    for (size_t i = 0; i < nn; i++)
+        parent[i] = -1;
+    for (size_t i = 0; i < ni; i++) {
+        for (int side = 0; side < 2; side++) {
+            int key = side ? T_RIGHT_CHILD : T_LEFT_CHILD;
+            double c = t->a[key][i];
+            if (c >= (double)ni || c < -(double)(ni + 1))
+                return gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: child %.0f is out of range (the tree has %zu "
+                                    "internal nodes and %zu leaves)", r->path, f[key].line, tree, tree_keys[key], i,
+                                    c, ni, ni + 1);
+            if (c == 0.0)
+                return gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: the root (node 0) cannot be a child",
+                                    r->path, f[key].line, tree, tree_keys[key], i);
+            int32_t j = node_index(c, ni);
+            if (parent[j] >= 0)
+                return gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: %s %.0f is already the child of node %d",
+                                    r->path, f[key].line, tree, tree_keys[key], i, c < 0 ? "leaf" : "node",
+                                    c < 0 ? -c - 1 : c, parent[j]);
+            parent[j] = (int32_t)i;
+        }
+    }
+    /* 2(L-1) child slots, each node but the root used once: a cycle can only
+     * hide in a part the root does not reach. */
+    size_t sp = 0, reached = 0;
+    stack[sp++] = 0;
+    while (sp) {
+        int32_t i = stack[--sp];
+        reached++;
+        if ((size_t)i < ni) {
+            stack[sp++] = node_index(t->a[T_LEFT_CHILD][i], ni);
+            stack[sp++] = node_index(t->a[T_RIGHT_CHILD][i], ni);
+        }
+    }
+    if (reached != nn)
+        return gb_error_set(r->err, "%s:%d: tree %zu: left_child/right_child leave %zu nodes unreachable from the "
+                            "root (they form a cycle)", r->path, f[T_LEFT_CHILD].line, tree, nn - reached);
+    return 0;
+}
+
+/* Which arrays weigh the nodes (see the top of the file). */
+static int pick_cover(const lgb_reader *r, size_t tree, int tree_line, const lgb_arrays *t, const double **in,
+                      const double **leaf)
+{
+    if (t->a[T_INTERNAL_COUNT] && t->a[T_LEAF_COUNT] && t->a[T_INTERNAL_COUNT][0] > 0) {
+        *in = t->a[T_INTERNAL_COUNT];
+        *leaf = t->a[T_LEAF_COUNT];
+    } else if (t->a[T_INTERNAL_WEIGHT] && t->a[T_LEAF_WEIGHT] && t->a[T_INTERNAL_WEIGHT][0] > 0) {
+        *in = t->a[T_INTERNAL_WEIGHT];
+        *leaf = t->a[T_LEAF_WEIGHT];
+    } else {
+        return gb_error_set(r->err, "%s:%d: tree %zu has no node weights: internal_count/leaf_count and "
+                            "internal_weight/leaf_weight are missing or zero, and TreeSHAP needs them", r->path,
+                            tree_line, tree);
+    }
+    return 0;
+}
+
+/* Fills one internal node from LightGBM's node i. */
+static int fill_split(const lgb_reader *r, size_t tree, const lgb_field *f, const lgb_arrays *t, size_t i,
+                      size_t cat_base, gb_node *nd)
+{
+    double th = t->a[T_THRESHOLD][i];
+    int dt = t->a[T_DECISION_TYPE] ? (int)t->a[T_DECISION_TYPE][i] : 0;
+    nd->feature = (int32_t)t->a[T_SPLIT_FEATURE][i];
+    nd->threshold = th;
+    if (dt & 1) {
+        if (th != floor(th) || th < 0 || th >= (double)t->num_cat)
+            return gb_error_set(r->err, "%s:%d: tree %zu: threshold[%zu]: %.17g is not a category set index "
+                                "(num_cat=%ld)", r->path, f[T_THRESHOLD].line, tree, i, th, t->num_cat);
+        const double *b = t->a[T_CAT_BOUNDARIES];
+        size_t c = (size_t)th;
+        nd->flags = GB_NODE_CATEGORICAL;
+        nd->split = 0.0;
+        nd->cat_begin = (uint32_t)(cat_base + (size_t)b[c]);
+        nd->cat_words = (uint32_t)(b[c + 1] - b[c]);
+        return 0;
+    }
+    int missing = (dt >> 2) & 3;
+    if (missing == 3)
+        return gb_error_set(r->err, "%s:%d: tree %zu: decision_type[%zu]: %d has missing type 3, which LightGBM "
+                            "does not define", r->path, f[T_DECISION_TYPE].line, tree, i, dt);
+    /* None: NaN becomes 0 and no value is "missing", so the default
+     * direction is never taken (LightGBM ignores bit 1 then). */
+    if (missing == 0)
+        nd->flags = GB_NODE_NAN_AS_ZERO;
+    else if (missing == 1)
+        nd->flags = GB_NODE_NAN_AS_ZERO | GB_NODE_ZERO_MISSING | ((dt & 2) ? GB_NODE_DEFAULT_LEFT : 0);
+    else
+        nd->flags = (dt & 2) ? GB_NODE_DEFAULT_LEFT : 0;
+    nd->split = nextafter(th, INFINITY);
+    return 0;
+}
+
+/* Converts a parsed tree block into t.  cat_base: where this tree's category
+ * words start in the model's cat_bits. */
+static int build_tree(const lgb_reader *r, size_t tree, int tree_line, const lgb_field *f, const lgb_arrays *a,
+                      size_t cat_base, gb_tree *out)
+{
+    size_t L = (size_t)a->num_leaves, ni = L - 1, nn = 2 * ni + 1;
+    gb_node *nodes = gb_calloc(nn, sizeof *nodes, r->err);
+    if (!nodes)
+        return -1;
+    out->nodes = nodes;
+    out->n_nodes = (int32_t)nn;
+    for (size_t j = 0; j < L; j++) {
+        gb_node *nd = &nodes[ni + j];
+        nd->feature = nd->left = nd->right = -1;
+        nd->value = a->a[T_LEAF_VALUE][j];
+    }
+    if (L == 1) {
+        const double *c = a->a[T_LEAF_COUNT], *w = a->a[T_LEAF_WEIGHT];
+        nodes[0].cover = c && c[0] > 0 ? c[0] : w && w[0] > 0 ? w[0] : 1.0;
+        return 0;
+    }
+    int32_t *scratch = gb_malloc(2 * nn + 2, sizeof *scratch, r->err);
+    if (!scratch)
+        return -1;
+    int rc = check_structure(r, tree, f, a, scratch, scratch + nn + 1);
+    free(scratch);
+    const double *cin = NULL, *cleaf = NULL;
+    if (rc != 0 || pick_cover(r, tree, tree_line, a, &cin, &cleaf) != 0)
+        return -1;
+    for (size_t j = 0; j < L; j++)
+        nodes[ni + j].cover = cleaf[j];
+    for (size_t i = 0; i < ni; i++) {
+        gb_node *nd = &nodes[i];
+        nd->left = node_index(a->a[T_LEFT_CHILD][i], ni);
+        nd->right = node_index(a->a[T_RIGHT_CHILD][i], ni);
+        nd->cover = cin[i];
+        if (fill_split(r, tree, f, a, i, cat_base, nd) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- the whole file ------------------------------------------------------ */
+
+/* Growing arrays of the model being read. */
+typedef struct lgb_growth {
+    size_t trees_cap, bits_cap;
+} lgb_growth;
+
+/* Reads one "Tree=" block into a new tree of m. */
+static int read_tree(lgb_reader *r, gb_model *m, lgb_growth *g, int tree_line)
+{
+    size_t tree = m->n_trees;
+    lgb_field f[T_NKEYS];
+    lgb_arrays a;
+    memset(f, 0, sizeof f);
+    memset(&a, 0, sizeof a);
+    if (m->n_trees == g->trees_cap) {
+        size_t cap = g->trees_cap ? 2 * g->trees_cap : 16;
+        gb_tree *t = gb_realloc(m->trees, cap, sizeof *t, r->err);
+        if (!t)
+            return -1;
+        m->trees = t;
+        g->trees_cap = cap;
+    }
+    gb_tree *t = &m->trees[m->n_trees];
+    memset(t, 0, sizeof *t);
+    int rc = read_tree_fields(r, tree, f);
+    if (rc == 0)
+        rc = parse_tree_arrays(r, tree, tree_line, f, m->n_features - 1, &a);
+    size_t words = a.a[T_CAT_THRESHOLD] ? (size_t)a.a[T_CAT_BOUNDARIES][a.num_cat] : 0;
+    if (rc == 0 && m->n_cat_bits + words > g->bits_cap) {
+        size_t cap = g->bits_cap ? g->bits_cap : 64;
+        while (cap < m->n_cat_bits + words)
+            cap *= 2;
+        uint32_t *bits = gb_realloc(m->cat_bits, cap, sizeof *bits, r->err);
+        rc = bits ? 0 : -1;
+        if (bits) {
+            m->cat_bits = bits;
+            g->bits_cap = cap;
+        }
+    }
+    size_t cat_base = m->n_cat_bits;
+    if (rc == 0) {
+        for (size_t w = 0; w < words; w++)
+            m->cat_bits[cat_base + w] = (uint32_t)a.a[T_CAT_THRESHOLD][w];
+        m->n_cat_bits += words;
+    }
+    m->n_trees++; /* so that gb_model_free releases its nodes */
+    if (rc == 0)
+        rc = build_tree(r, tree, tree_line, f, &a, cat_base, t);
+    if (rc == 0)
+        for (int32_t i = 0; i < t->n_nodes; i++)
+            if (t->nodes[i].flags & GB_NODE_CATEGORICAL)
+                m->feature_categorical[t->nodes[i].feature] = 1;
+    free_arrays(&a);
+    return rc;
+}
+
+/* Reads the trees up to "end of trees". */
+static int read_trees(lgb_reader *r, gb_model *m)
+{
+    lgb_growth g = {0, 0};
+    lgb_line l;
+    while (next_line(r, &l)) {
+        if (is_blank(&l))
+            continue;
+        if (line_is(&l, "end of trees"))
+            return 0;
+        if (!starts_with(&l, "Tree="))
+            return gb_error_set(r->err, "%s:%d: expected 'Tree=' or 'end of trees', found '%.*s'", r->path, l.no,
+                                (int)(l.n > 40 ? 40 : l.n), l.s);
+        if (read_tree(r, m, &g, l.no) != 0)
+            return -1;
+    }
+    return gb_error_set(r->err, "%s:%d: the file ends before 'end of trees' (truncated?)", r->path, r->line - 1);
+}
+
+/* Checks the header's numbers and sets the model's shape. */
+static int apply_header(const lgb_reader *r, const lgb_field *h, gb_model *m, long *num_class, long *k)
+{
+    long max_idx;
+    if (h[H_VERSION].s && !((h[H_VERSION].n == 2 && memcmp(h[H_VERSION].s, "v3", 2) == 0) ||
+                            (h[H_VERSION].n == 2 && memcmp(h[H_VERSION].s, "v4", 2) == 0)))
+        return gb_error_set(r->err, "%s:%d: version=%.*s is not supported (glassbox reads LightGBM v3 and v4 "
+                            "model files)", r->path, h[H_VERSION].line, (int)(h[H_VERSION].n > 20 ? 20 : h[H_VERSION].n),
+                            h[H_VERSION].s);
+    static const int required[] = {H_NUM_CLASS, H_MAX_FEATURE_IDX};
+    for (int i = 0; i < 2; i++)
+        if (!h[required[i]].s)
+            return gb_error_set(r->err, "%s: the header has no %s line (is this a LightGBM model?)", r->path,
+                                header_keys[required[i]]);
+    if (header_int(r, "", "num_class", &h[H_NUM_CLASS], 1, LGB_MAX_CLASSES, num_class) != 0 ||
+        header_int(r, "", "max_feature_idx", &h[H_MAX_FEATURE_IDX], 0, LGB_MAX_FEATURES - 1, &max_idx) != 0)
+        return -1;
+    *k = *num_class;
+    if (h[H_NUM_TREE_PER_ITERATION].s &&
+        header_int(r, "", "num_tree_per_iteration", &h[H_NUM_TREE_PER_ITERATION], 1, LGB_MAX_CLASSES, k) != 0)
+        return -1;
+    m->n_features = (int)max_idx + 1;
+    m->n_groups = (int)*k;
+    m->feature_categorical = gb_calloc((size_t)m->n_features, 1, r->err);
+    m->base = gb_calloc((size_t)m->n_groups, sizeof *m->base, r->err);
+    m->format = gb_strdup("lightgbm", r->err);
+    m->booster = gb_strdup(h[H_AVERAGE_OUTPUT].s ? "random-forest" : "lightgbm", r->err);
+    if (!m->feature_categorical || !m->base || !m->format || !m->booster)
+        return -1;
+    if (h[H_FEATURE_NAMES].s && read_feature_names(r, &h[H_FEATURE_NAMES], m) != 0)
+        return -1;
+    if (h[H_FEATURE_INFOS].s && read_feature_infos(r, &h[H_FEATURE_INFOS], m) != 0)
+        return -1;
+    return 0;
+}
+
+/* Checks the tree count and folds average_output and sigmoid into the
+ * leaves. */
+static int finish_trees(const lgb_reader *r, const lgb_field *h, gb_model *m, long k, double scale)
+{
+    if (m->n_trees == 0)
+        return gb_error_set(r->err, "%s: the model has no trees", r->path);
+    if (m->n_trees % (size_t)k != 0)
+        return gb_error_set(r->err, "%s: the file has %zu trees, which is not a whole number of iterations of "
+                            "num_tree_per_iteration=%ld", r->path, m->n_trees, k);
+    if (h[H_TREE_SIZES].s && count_tokens(&h[H_TREE_SIZES]) != m->n_trees)
+        return gb_error_set(r->err, "%s:%d: tree_sizes lists %zu trees, but the file has %zu", r->path,
+                            h[H_TREE_SIZES].line, count_tokens(&h[H_TREE_SIZES]), m->n_trees);
+    if (h[H_AVERAGE_OUTPUT].s)
+        scale /= (double)(m->n_trees / (size_t)k);
+    for (size_t t = 0; t < m->n_trees; t++) {
+        m->trees[t].group = (int32_t)(t % (size_t)k);
+        if (scale != 1.0)
+            for (int32_t i = 0; i < m->trees[t].n_nodes; i++)
+                if (m->trees[t].nodes[i].left < 0)
+                    m->trees[t].nodes[i].value *= scale;
+    }
+    return 0;
+}
+
+gb_model *gb_model_load_lightgbm(const char *path, const char *buf, size_t len, gb_error *err)
+{
+    lgb_reader r = {path, buf, buf + len, 1, (locale_t)0, err};
+    lgb_field h[H_NKEYS];
+    lgb_objective obj;
+    long num_class = 0, k = 0;
+    memset(h, 0, sizeof h);
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        r.p += 3;
+    r.c_loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (r.c_loc == (locale_t)0) {
+        gb_error_set(err, "%s: cannot create the C locale for reading numbers", path);
+        return NULL;
+    }
+    gb_model *m = gb_model_new(err);
+    int rc = m ? 0 : -1;
+    if (rc == 0)
+        rc = read_header(&r, h);
+    if (rc == 0)
+        rc = apply_header(&r, h, m, &num_class, &k);
+    if (rc == 0)
+        rc = read_objective(&r, &h[H_OBJECTIVE], num_class, k, m, &obj);
+    if (rc == 0)
+        rc = read_trees(&r, m);
+    if (rc == 0)
+        rc = finish_trees(&r, h, m, k, obj.leaf_scale);
+    freelocale(r.c_loc);
+    if (rc == 0 && gb_model_finish(m, err) != 0) {
+        gb_error_prefix(err, "%s: ", path);
+        rc = -1;
+    }
+    if (rc != 0) {
+        gb_model_free(m);
+        return NULL;
+    }
+    return m;
+}
