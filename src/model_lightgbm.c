@@ -71,6 +71,7 @@ typedef struct lgb_reader {
     int line; /* number of the next line */
     locale_t c_loc;
     gb_error *err;
+    size_t trees_cap, bits_cap; /* allocated sizes of m->trees, m->cat_bits */
 } lgb_reader;
 
 /* Reads the next line without its terminator ("\n", "\r\n" or a lone "\r",
@@ -90,15 +91,12 @@ static int next_line(lgb_reader *r, lgb_line *out)
     return 1;
 }
 
-static int starts_with(const lgb_line *l, const char *prefix)
+/* A line that ends a block: 1 for a tree's "Tree=N", 2 for "end of trees". */
+static int ends_block(const lgb_line *l)
 {
-    size_t k = strlen(prefix);
-    return l->n >= k && memcmp(l->s, prefix, k) == 0;
-}
-
-static int line_is(const lgb_line *l, const char *text)
-{
-    return l->n == strlen(text) && memcmp(l->s, text, l->n) == 0;
+    if (l->n >= 5 && memcmp(l->s, "Tree=", 5) == 0)
+        return 1;
+    return l->n == 12 && memcmp(l->s, "end of trees", 12) == 0 ? 2 : 0;
 }
 
 static int is_blank(const lgb_line *l)
@@ -116,23 +114,18 @@ typedef struct lgb_field {
     int line;
 } lgb_field;
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 /* Next space-separated token of [*p, end), or NULL. */
 static const char *next_token(const char **p, const char *end, size_t *len)
 {
     const char *s = *p;
-    while (s < end && is_space(*s))
+    while (s < end && (*s == ' ' || *s == '\t'))
         s++;
     if (s == end) {
         *p = s;
         return NULL;
     }
     const char *e = s;
-    while (e < end && !is_space(*e))
+    while (e < end && *e != ' ' && *e != '\t')
         e++;
     *len = (size_t)(e - s);
     *p = e;
@@ -259,61 +252,67 @@ static int file_field(const lgb_reader *r, const lgb_line *l, const char *const 
     return n;
 }
 
-/* Reads header lines up to the first "Tree=" line, which is left unread. */
-static int read_header(lgb_reader *r, lgb_field *h)
+/* Reads key=value lines into fields up to a line that ends a block (left
+ * unread).  The header (tree == SIZE_MAX) skips blank lines and allows bare
+ * keys ("average_output"); a tree block also ends at a blank line and every
+ * line needs an '='. */
+static int read_block(lgb_reader *r, size_t tree, const char *const *names, int n, lgb_field *fields)
 {
     lgb_line l;
-    const char *before = r->p;
-    int line_before = r->line;
-    while (next_line(r, &l)) {
-        if (starts_with(&l, "Tree=") || line_is(&l, "end of trees")) {
+    char where[48] = "header";
+    if (tree != SIZE_MAX)
+        snprintf(where, sizeof where, "tree %zu", tree);
+    for (;;) {
+        const char *before = r->p;
+        int line_before = r->line;
+        if (!next_line(r, &l))
+            break;
+        if (ends_block(&l)) {
             r->p = before;
             r->line = line_before;
             return 0;
         }
-        if (!is_blank(&l) && file_field(r, &l, header_keys, H_NKEYS, h, "header") < 0)
+        if (is_blank(&l)) {
+            if (tree != SIZE_MAX)
+                return 0;
+            continue;
+        }
+        if (tree != SIZE_MAX && !memchr(l.s, '=', l.n))
+            return gb_error_set(r->err, "%s:%d: %s: expected key=value, found '%.*s'", r->path, l.no, where,
+                                (int)(l.n > 40 ? 40 : l.n), l.s);
+        if (file_field(r, &l, names, n, fields, where) < 0)
             return -1;
-        before = r->p;
-        line_before = r->line;
     }
-    return gb_error_set(r->err, "%s: no 'Tree=' line: the file is not a LightGBM model or it is truncated", r->path);
+    if (tree == SIZE_MAX)
+        return gb_error_set(r->err, "%s: no 'Tree=' line: the file is not a LightGBM model or it is truncated",
+                            r->path);
+    return 0;
 }
 
-/* Copies the space-separated names of a feature_names line. */
-static int read_feature_names(const lgb_reader *r, const lgb_field *f, gb_model *m)
+/* Reads feature_names (names = 1) or feature_infos, which holds "[min:max]"
+ * for numeric features, "none" for unused ones and "c1:c2:..." (the
+ * categories seen) for categorical ones. */
+static int read_feature_list(const lgb_reader *r, const lgb_field *f, gb_model *m, int names)
 {
     size_t have = count_tokens(f);
     if (have != (size_t)m->n_features)
-        return gb_error_set(r->err, "%s:%d: feature_names has %zu names, but max_feature_idx=%d needs %d", r->path,
-                            f->line, have, m->n_features - 1, m->n_features);
-    m->feature_names = gb_calloc((size_t)m->n_features, sizeof *m->feature_names, r->err);
-    if (!m->feature_names)
+        return gb_error_set(r->err, "%s:%d: %s has %zu %s, but max_feature_idx=%d needs %d", r->path, f->line,
+                            names ? "feature_names" : "feature_infos", have, names ? "names" : "entries",
+                            m->n_features - 1, m->n_features);
+    if (names && !(m->feature_names = gb_calloc((size_t)m->n_features, sizeof *m->feature_names, r->err)))
         return -1;
     const char *p = f->s, *end = f->s + f->n, *tok;
     size_t len;
     for (int i = 0; (tok = next_token(&p, end, &len)) != NULL; i++) {
-        char *name = gb_malloc(len + 1, 1, r->err);
-        if (!name)
+        if (!names) {
+            m->feature_categorical[i] = tok[0] != '[' && !(len == 4 && memcmp(tok, "none", 4) == 0);
+            continue;
+        }
+        if (!(m->feature_names[i] = gb_malloc(len + 1, 1, r->err)))
             return -1;
-        memcpy(name, tok, len);
-        name[len] = '\0';
-        m->feature_names[i] = name;
+        memcpy(m->feature_names[i], tok, len);
+        m->feature_names[i][len] = '\0';
     }
-    return 0;
-}
-
-/* feature_infos holds "[min:max]" for numeric features, "none" for unused
- * ones and "c1:c2:..." (the categories seen) for categorical ones. */
-static int read_feature_infos(const lgb_reader *r, const lgb_field *f, gb_model *m)
-{
-    size_t have = count_tokens(f);
-    if (have != (size_t)m->n_features)
-        return gb_error_set(r->err, "%s:%d: feature_infos has %zu entries, but max_feature_idx=%d needs %d", r->path,
-                            f->line, have, m->n_features - 1, m->n_features);
-    const char *p = f->s, *end = f->s + f->n, *tok;
-    size_t len;
-    for (int i = 0; (tok = next_token(&p, end, &len)) != NULL; i++)
-        m->feature_categorical[i] = tok[0] != '[' && !(len == 4 && memcmp(tok, "none", 4) == 0);
     return 0;
 }
 
@@ -321,38 +320,38 @@ static int read_feature_infos(const lgb_reader *r, const lgb_field *f, gb_model 
 
 enum { OBJ_IDENTITY, OBJ_IDENTITY_SQRT, OBJ_EXP, OBJ_BINARY, OBJ_XENTROPY, OBJ_MULTI, OBJ_UNSUPPORTED };
 
-/* Canonical names and their aliases (include/LightGBM/config.h
- * ParseObjectiveAlias), with what ConvertOutput does for each.
+/* Each group: the canonical name, then its aliases (include/LightGBM/
+ * config.h ParseObjectiveAlias), and what ConvertOutput does for them.
  * OBJ_IDENTITY_SQRT: identity, but the `sqrt` option (y = sign(r) r^2)
  * survives loading; huber and the exp family switch it off. */
 static const struct {
-    const char *name;
-    const char *canonical;
     int kind;
+    const char *names;
 } objectives[] = {
-    {"regression", "regression", OBJ_IDENTITY_SQRT}, {"regression_l2", "regression", OBJ_IDENTITY_SQRT},
-    {"mean_squared_error", "regression", OBJ_IDENTITY_SQRT}, {"mse", "regression", OBJ_IDENTITY_SQRT},
-    {"l2", "regression", OBJ_IDENTITY_SQRT}, {"l2_root", "regression", OBJ_IDENTITY_SQRT},
-    {"root_mean_squared_error", "regression", OBJ_IDENTITY_SQRT}, {"rmse", "regression", OBJ_IDENTITY_SQRT},
-    {"regression_l1", "regression_l1", OBJ_IDENTITY_SQRT}, {"mean_absolute_error", "regression_l1", OBJ_IDENTITY_SQRT},
-    {"l1", "regression_l1", OBJ_IDENTITY_SQRT}, {"mae", "regression_l1", OBJ_IDENTITY_SQRT},
-    {"quantile", "quantile", OBJ_IDENTITY_SQRT}, {"fair", "fair", OBJ_IDENTITY_SQRT},
-    {"mape", "mape", OBJ_IDENTITY_SQRT}, {"mean_absolute_percentage_error", "mape", OBJ_IDENTITY_SQRT},
-    {"huber", "huber", OBJ_IDENTITY},
-    {"lambdarank", "lambdarank", OBJ_IDENTITY}, {"rank_xendcg", "rank_xendcg", OBJ_IDENTITY},
-    {"xendcg", "rank_xendcg", OBJ_IDENTITY}, {"xe_ndcg", "rank_xendcg", OBJ_IDENTITY},
-    {"xe_ndcg_mart", "rank_xendcg", OBJ_IDENTITY}, {"xendcg_mart", "rank_xendcg", OBJ_IDENTITY},
-    {"custom", "custom", OBJ_IDENTITY}, {"none", "custom", OBJ_IDENTITY}, {"null", "custom", OBJ_IDENTITY},
-    {"na", "custom", OBJ_IDENTITY},
-    {"poisson", "poisson", OBJ_EXP}, {"gamma", "gamma", OBJ_EXP}, {"tweedie", "tweedie", OBJ_EXP},
-    {"binary", "binary", OBJ_BINARY},
-    {"cross_entropy", "cross_entropy", OBJ_XENTROPY}, {"xentropy", "cross_entropy", OBJ_XENTROPY},
-    {"multiclass", "multiclass", OBJ_MULTI}, {"softmax", "multiclass", OBJ_MULTI},
-    {"multiclassova", "multiclassova", OBJ_UNSUPPORTED}, {"multiclass_ova", "multiclassova", OBJ_UNSUPPORTED},
-    {"ova", "multiclassova", OBJ_UNSUPPORTED}, {"ovr", "multiclassova", OBJ_UNSUPPORTED},
-    {"cross_entropy_lambda", "cross_entropy_lambda", OBJ_UNSUPPORTED},
-    {"xentlambda", "cross_entropy_lambda", OBJ_UNSUPPORTED},
+    {OBJ_IDENTITY_SQRT, "regression regression_l2 mean_squared_error mse l2 l2_root root_mean_squared_error rmse"},
+    {OBJ_IDENTITY_SQRT, "regression_l1 mean_absolute_error l1 mae"},
+    {OBJ_IDENTITY_SQRT, "mape mean_absolute_percentage_error"},
+    {OBJ_IDENTITY_SQRT, "quantile"}, {OBJ_IDENTITY_SQRT, "fair"}, {OBJ_IDENTITY, "huber"},
+    {OBJ_IDENTITY, "lambdarank"}, {OBJ_IDENTITY, "rank_xendcg xendcg xe_ndcg xe_ndcg_mart xendcg_mart"},
+    {OBJ_IDENTITY, "custom none null na"},
+    {OBJ_EXP, "poisson"}, {OBJ_EXP, "gamma"}, {OBJ_EXP, "tweedie"},
+    {OBJ_BINARY, "binary"}, {OBJ_XENTROPY, "cross_entropy xentropy"}, {OBJ_MULTI, "multiclass softmax"},
+    {OBJ_UNSUPPORTED, "multiclassova multiclass_ova ova ovr"},
+    {OBJ_UNSUPPORTED, "cross_entropy_lambda xentlambda"},
 };
+
+/* The group that lists name (n bytes), or -1. */
+static int find_objective(const char *name, size_t n)
+{
+    for (size_t g = 0; g < sizeof objectives / sizeof objectives[0]; g++) {
+        const char *p = objectives[g].names, *end = p + strlen(p), *tok;
+        size_t len;
+        while ((tok = next_token(&p, end, &len)) != NULL)
+            if (len == n && memcmp(tok, name, n) == 0)
+                return (int)g;
+    }
+    return -1;
+}
 
 /* What the objective line says, once understood. */
 typedef struct lgb_objective {
@@ -409,16 +408,14 @@ static int read_objective(const lgb_reader *r, const lgb_field *f, long num_clas
         if (!name)
             return gb_error_set(r->err, "%s:%d: objective= names no objective", r->path, f->line);
     }
-    int kind = -1;
-    const char *canonical = NULL;
-    for (size_t i = 0; i < sizeof objectives / sizeof objectives[0]; i++)
-        if (strlen(objectives[i].name) == nlen && memcmp(objectives[i].name, name, nlen) == 0) {
-            kind = objectives[i].kind;
-            canonical = objectives[i].canonical;
-        }
-    if (kind < 0)
+    int group = find_objective(name, nlen);
+    if (group < 0)
         return gb_error_set(r->err, "%s:%d: objective '%.*s' is not a LightGBM objective glassbox knows", r->path,
                             f->line, (int)(nlen > 60 ? 60 : nlen), name);
+    int kind = objectives[group].kind;
+    char canonical[32];
+    snprintf(canonical, sizeof canonical, "%.*s", (int)strcspn(objectives[group].names, " "),
+             objectives[group].names);
     if (kind == OBJ_UNSUPPORTED)
         return gb_error_set(r->err, "%s:%d: objective '%s' is not supported: its output transformation (%s) is not "
                             "one of glassbox's links", r->path, f->line, canonical,
@@ -429,36 +426,20 @@ static int read_objective(const lgb_reader *r, const lgb_field *f, long num_clas
     m->objective = gb_strdup(canonical, r->err);
     if (!m->objective)
         return -1;
-    m->n_classes = 0;
-    switch (kind) {
-    case OBJ_EXP:
-        m->link = GB_LINK_EXP;
-        break;
-    case OBJ_BINARY:
-        m->n_classes = 2;
-        /* fall through */
-    case OBJ_XENTROPY:
-        m->link = GB_LINK_LOGISTIC;
-        if (k != 1)
-            return gb_error_set(r->err, "%s:%d: objective %s needs num_tree_per_iteration=1, not %ld", r->path,
-                                f->line, canonical, k);
-        break;
-    case OBJ_MULTI:
-        m->link = GB_LINK_SOFTMAX;
-        m->n_classes = (int)num_class;
-        if (o->num_class >= 0 && o->num_class != num_class)
-            return gb_error_set(r->err, "%s:%d: objective says num_class:%ld but the header says num_class=%ld",
-                                r->path, f->line, o->num_class, num_class);
-        if (k != num_class)
-            return gb_error_set(r->err, "%s:%d: multiclass needs one tree per class and iteration, but "
-                                "num_tree_per_iteration=%ld and num_class=%ld", r->path, f->line, k, num_class);
-        break;
-    default:
-        m->link = GB_LINK_IDENTITY;
-        if (strcmp(canonical, "custom") == 0 && num_class > 1)
-            m->n_classes = (int)num_class;
-        break;
-    }
+    int logistic = kind == OBJ_BINARY || kind == OBJ_XENTROPY;
+    m->link = kind == OBJ_EXP ? GB_LINK_EXP : logistic ? GB_LINK_LOGISTIC
+            : kind == OBJ_MULTI ? GB_LINK_SOFTMAX : GB_LINK_IDENTITY;
+    m->n_classes = kind == OBJ_BINARY ? 2
+                 : kind == OBJ_MULTI || (kind == OBJ_IDENTITY && num_class > 1) ? (int)num_class : 0;
+    if (logistic && k != 1)
+        return gb_error_set(r->err, "%s:%d: objective %s needs num_tree_per_iteration=1, not %ld", r->path, f->line,
+                            canonical, k);
+    if (kind == OBJ_MULTI && o->num_class >= 0 && o->num_class != num_class)
+        return gb_error_set(r->err, "%s:%d: objective says num_class:%ld but the header says num_class=%ld", r->path,
+                            f->line, o->num_class, num_class);
+    if (kind == OBJ_MULTI && k != num_class)
+        return gb_error_set(r->err, "%s:%d: multiclass needs one tree per class and iteration, but "
+                            "num_tree_per_iteration=%ld and num_class=%ld", r->path, f->line, k, num_class);
     return 0;
 }
 
@@ -480,124 +461,76 @@ typedef struct lgb_arrays {
     double *a[T_NKEYS]; /* NULL for the scalars and absent keys */
 } lgb_arrays;
 
-static void free_arrays(lgb_arrays *t)
+/* Checks that cat_boundaries starts at 0 and never decreases. */
+static int check_boundaries(const lgb_reader *r, size_t tree, const lgb_field *f, const double *b, long n)
 {
-    for (int k = 0; k < T_NKEYS; k++)
-        free(t->a[k]);
-}
-
-/* Reads the key=value lines of one tree up to a blank line, the next
- * "Tree=" or "end of trees" (left unread). */
-static int read_tree_fields(lgb_reader *r, size_t tree, lgb_field *f)
-{
-    lgb_line l;
-    const char *before = r->p;
-    int line_before = r->line;
-    char where[48];
-    snprintf(where, sizeof where, "tree %zu", tree);
-    while (next_line(r, &l)) {
-        if (is_blank(&l))
-            return 0;
-        if (starts_with(&l, "Tree=") || line_is(&l, "end of trees")) {
-            r->p = before;
-            r->line = line_before;
-            return 0;
-        }
-        if (!memchr(l.s, '=', l.n))
-            return gb_error_set(r->err, "%s:%d: tree %zu: expected key=value, found '%.*s'", r->path, l.no, tree,
-                                (int)(l.n > 40 ? 40 : l.n), l.s);
-        if (file_field(r, &l, tree_keys, T_NKEYS, f, where) < 0)
-            return -1;
-        before = r->p;
-        line_before = r->line;
-    }
+    for (long i = 0; i <= n; i++)
+        if (i == 0 ? b[0] != 0.0 : b[i] < b[i - 1])
+            return gb_error_set(r->err, "%s:%d: tree %zu: cat_boundaries[%ld]: %.0f %s", r->path, f->line, tree, i,
+                                b[i], i == 0 ? "does not start at 0" : "does not follow the previous boundary");
     return 0;
 }
 
 /* Parses the arrays a tree needs, with lengths checked against num_leaves
- * and num_cat.  max_feature is max_feature_idx. */
+ * and num_cat.  Weights and counts are optional: absent or empty (as some
+ * writers leave them for a single leaf) they are simply not there. */
 static int parse_tree_arrays(const lgb_reader *r, size_t tree, int tree_line, const lgb_field *f, int max_feature,
                              lgb_arrays *t)
 {
-    double v;
-    char where[48];
+    enum { PER_INTERNAL, PER_LEAF, PER_CAT, PER_WORD };
+    static const struct {
+        int key, len, integer, required;
+        double lo, hi;
+    } spec[] = {
+        {T_LEAF_VALUE, PER_LEAF, 0, 1, -1e300, 1e300},       {T_LEAF_WEIGHT, PER_LEAF, 0, 0, 0.0, 1e300},
+        {T_LEAF_COUNT, PER_LEAF, 1, 0, 0.0, INT32_MAX},      {T_SPLIT_FEATURE, PER_INTERNAL, 1, 1, 0.0, INT32_MAX},
+        {T_THRESHOLD, PER_INTERNAL, 0, 1, -DBL_MAX, DBL_MAX}, {T_DECISION_TYPE, PER_INTERNAL, 1, 0, 0.0, 15.0},
+        {T_LEFT_CHILD, PER_INTERNAL, 1, 1, INT32_MIN, INT32_MAX},
+        {T_RIGHT_CHILD, PER_INTERNAL, 1, 1, INT32_MIN, INT32_MAX},
+        {T_INTERNAL_WEIGHT, PER_INTERNAL, 0, 0, 0.0, 1e300}, {T_INTERNAL_COUNT, PER_INTERNAL, 1, 0, 0.0, INT32_MAX},
+        {T_CAT_BOUNDARIES, PER_CAT, 1, 1, 0.0, INT32_MAX},   {T_CAT_THRESHOLD, PER_WORD, 1, 1, 0.0, UINT32_MAX},
+    };
+    char where[48], need[80];
+    long linear = 0;
     snprintf(where, sizeof where, "tree %zu: ", tree);
     for (int k = T_NUM_LEAVES; k <= T_NUM_CAT; k++)
         if (!f[k].s)
             return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree, tree_keys[k]);
     if (header_int(r, where, "num_leaves", &f[T_NUM_LEAVES], 1, LGB_MAX_LEAVES, &t->num_leaves) != 0 ||
-        header_int(r, where, "num_cat", &f[T_NUM_CAT], 0, LGB_MAX_LEAVES, &t->num_cat) != 0)
+        header_int(r, where, "num_cat", &f[T_NUM_CAT], 0, LGB_MAX_LEAVES, &t->num_cat) != 0 ||
+        (f[T_IS_LINEAR].s && header_int(r, where, "is_linear", &f[T_IS_LINEAR], 0, 1, &linear) != 0))
         return -1;
-    if (f[T_IS_LINEAR].s) {
-        const char *p = f[T_IS_LINEAR].s, *tok;
-        size_t len;
-        tok = next_token(&p, f[T_IS_LINEAR].s + f[T_IS_LINEAR].n, &len);
-        if (!tok || parse_number(r, tok, len, 1, &v) != 0 || v != 0.0)
-            return gb_error_set(r->err, "%s:%d: tree %zu is a linear tree (is_linear=%.*s): glassbox does not "
-                                "support linear trees", r->path, f[T_IS_LINEAR].line, tree,
-                                (int)(f[T_IS_LINEAR].n > 20 ? 20 : f[T_IS_LINEAR].n), f[T_IS_LINEAR].s);
-    }
-    size_t L = (size_t)t->num_leaves;
-    char need_l[64], need_i[64], need_c[64];
-    snprintf(need_l, sizeof need_l, "num_leaves=%zu needs %zu", L, L);
-    snprintf(need_i, sizeof need_i, "num_leaves=%zu needs %zu", L, L - 1);
-    snprintf(need_c, sizeof need_c, "num_cat=%ld needs %ld", t->num_cat, t->num_cat + 1);
-    /* The keys a tree must have; a single leaf needs only its value. */
-    static const int required[] = {T_LEAF_VALUE, T_SPLIT_FEATURE, T_THRESHOLD, T_LEFT_CHILD, T_RIGHT_CHILD};
-    for (size_t i = 0; i < (L > 1 ? 5u : 1u); i++)
-        if (!f[required[i]].s)
-            return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree,
-                                tree_keys[required[i]]);
-    const double big = 1e300;
-    const struct {
-        int key;
-        int per_leaf, integer;
-        double lo, hi;
-    } spec[] = {
-        {T_LEAF_VALUE, 1, 0, -big, big},        {T_LEAF_WEIGHT, 1, 0, 0.0, big},
-        {T_LEAF_COUNT, 1, 1, 0.0, INT32_MAX},   {T_SPLIT_FEATURE, 0, 1, 0.0, INT32_MAX},
-        {T_THRESHOLD, 0, 0, -DBL_MAX, DBL_MAX}, {T_DECISION_TYPE, 0, 1, 0.0, 15.0},
-        {T_LEFT_CHILD, 0, 1, INT32_MIN, INT32_MAX}, {T_RIGHT_CHILD, 0, 1, INT32_MIN, INT32_MAX},
-        {T_INTERNAL_WEIGHT, 0, 0, 0.0, big},    {T_INTERNAL_COUNT, 0, 1, 0.0, INT32_MAX},
-    };
+    if (linear)
+        return gb_error_set(r->err, "%s:%d: tree %zu is a linear tree (is_linear=1): glassbox does not support "
+                            "linear trees", r->path, f[T_IS_LINEAR].line, tree);
+    size_t L = (size_t)t->num_leaves, want = 0;
     for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++) {
-        int k = spec[i].key;
-        if (!f[k].s || (L == 1 && !spec[i].per_leaf))
+        int k = spec[i].key, len = spec[i].len;
+        if ((L == 1 && len != PER_LEAF) || (len >= PER_CAT && t->num_cat == 0))
+            continue; /* LightGBM reads nothing else for a single leaf */
+        if (!f[k].s || (!spec[i].required && count_tokens(&f[k]) == 0)) {
+            if (spec[i].required)
+                return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree,
+                                    tree_keys[k]);
             continue;
-        t->a[k] = read_array(r, tree, tree_keys[k], &f[k], spec[i].per_leaf ? L : L - 1, spec[i].integer,
-                             spec[i].lo, spec[i].hi, spec[i].per_leaf ? need_l : need_i);
-        if (!t->a[k])
+        }
+        if (len == PER_WORD) {
+            want = (size_t)t->a[T_CAT_BOUNDARIES][t->num_cat];
+            snprintf(need, sizeof need, "cat_boundaries ends at %zu", want);
+        } else {
+            want = len == PER_LEAF ? L : len == PER_INTERNAL ? L - 1 : (size_t)t->num_cat + 1;
+            snprintf(need, sizeof need, "%s=%zu needs %zu", len == PER_CAT ? "num_cat" : "num_leaves",
+                     len == PER_CAT ? (size_t)t->num_cat : L, want);
+        }
+        t->a[k] = read_array(r, tree, tree_keys[k], &f[k], want, spec[i].integer, spec[i].lo, spec[i].hi, need);
+        if (!t->a[k] || (k == T_CAT_BOUNDARIES && check_boundaries(r, tree, &f[k], t->a[k], t->num_cat) != 0))
             return -1;
     }
-    if (L > 1)
-        for (size_t i = 0; i < L - 1; i++)
-            if (t->a[T_SPLIT_FEATURE][i] > max_feature)
-                return gb_error_set(r->err, "%s:%d: tree %zu: split_feature[%zu]: feature %.0f is out of range "
-                                    "(max_feature_idx=%d)", r->path, f[T_SPLIT_FEATURE].line, tree, i,
-                                    t->a[T_SPLIT_FEATURE][i], max_feature);
-    if (t->num_cat > 0 && L > 1) {
-        for (int k = T_CAT_BOUNDARIES; k <= T_CAT_THRESHOLD; k++)
-            if (!f[k].s)
-                return gb_error_set(r->err, "%s:%d: tree %zu has num_cat=%ld but no %s line", r->path, tree_line,
-                                    tree, t->num_cat, tree_keys[k]);
-        t->a[T_CAT_BOUNDARIES] = read_array(r, tree, "cat_boundaries", &f[T_CAT_BOUNDARIES],
-                                            (size_t)t->num_cat + 1, 1, 0.0, INT32_MAX, need_c);
-        if (!t->a[T_CAT_BOUNDARIES])
-            return -1;
-        const double *b = t->a[T_CAT_BOUNDARIES];
-        for (long i = 0; i < t->num_cat; i++)
-            if (b[i] > b[i + 1] || (i == 0 && b[0] != 0.0))
-                return gb_error_set(r->err, "%s:%d: tree %zu: cat_boundaries[%ld]: %.0f does not %s", r->path,
-                                    f[T_CAT_BOUNDARIES].line, tree, i == 0 && b[0] != 0.0 ? 0 : i + 1,
-                                    i == 0 && b[0] != 0.0 ? b[0] : b[i + 1],
-                                    i == 0 && b[0] != 0.0 ? "start at 0" : "follow the previous boundary");
-        size_t words = (size_t)b[t->num_cat];
-        snprintf(need_c, sizeof need_c, "cat_boundaries ends at %zu", words);
-        t->a[T_CAT_THRESHOLD] = read_array(r, tree, "cat_threshold", &f[T_CAT_THRESHOLD], words, 1, 0.0,
-                                           UINT32_MAX, need_c);
-        if (!t->a[T_CAT_THRESHOLD])
-            return -1;
-    }
+    for (size_t i = 0; L > 1 && i < L - 1; i++)
+        if (t->a[T_SPLIT_FEATURE][i] > max_feature)
+            return gb_error_set(r->err, "%s:%d: tree %zu: split_feature[%zu]: feature %.0f is out of range "
+                                "(max_feature_idx=%d)", r->path, f[T_SPLIT_FEATURE].line, tree, i,
+                                t->a[T_SPLIT_FEATURE][i], max_feature);
     return 0;
 }
 
@@ -650,24 +583,6 @@ static int check_structure(const lgb_reader *r, size_t tree, const lgb_field *f,
     if (reached != nn)
         return gb_error_set(r->err, "%s:%d: tree %zu: left_child/right_child leave %zu nodes unreachable from the "
                             "root (they form a cycle)", r->path, f[T_LEFT_CHILD].line, tree, nn - reached);
-    return 0;
-}
-
-/* Which arrays weigh the nodes (see the top of the file). */
-static int pick_cover(const lgb_reader *r, size_t tree, int tree_line, const lgb_arrays *t, const double **in,
-                      const double **leaf)
-{
-    if (t->a[T_INTERNAL_COUNT] && t->a[T_LEAF_COUNT] && t->a[T_INTERNAL_COUNT][0] > 0) {
-        *in = t->a[T_INTERNAL_COUNT];
-        *leaf = t->a[T_LEAF_COUNT];
-    } else if (t->a[T_INTERNAL_WEIGHT] && t->a[T_LEAF_WEIGHT] && t->a[T_INTERNAL_WEIGHT][0] > 0) {
-        *in = t->a[T_INTERNAL_WEIGHT];
-        *leaf = t->a[T_LEAF_WEIGHT];
-    } else {
-        return gb_error_set(r->err, "%s:%d: tree %zu has no node weights: internal_count/leaf_count and "
-                            "internal_weight/leaf_weight are missing or zero, and TreeSHAP needs them", r->path,
-                            tree_line, tree);
-    }
     return 0;
 }
 
@@ -733,9 +648,16 @@ static int build_tree(const lgb_reader *r, size_t tree, int tree_line, const lgb
         return -1;
     int rc = check_structure(r, tree, f, a, scratch, scratch + nn + 1);
     free(scratch);
-    const double *cin = NULL, *cleaf = NULL;
-    if (rc != 0 || pick_cover(r, tree, tree_line, a, &cin, &cleaf) != 0)
+    if (rc != 0)
         return -1;
+    /* Counts when present and non-zero, else hessian sums (see the top). */
+    int by_count = a->a[T_INTERNAL_COUNT] && a->a[T_LEAF_COUNT] && a->a[T_INTERNAL_COUNT][0] > 0;
+    const double *cin = a->a[by_count ? T_INTERNAL_COUNT : T_INTERNAL_WEIGHT];
+    const double *cleaf = a->a[by_count ? T_LEAF_COUNT : T_LEAF_WEIGHT];
+    if (!cin || !cleaf || !(cin[0] > 0))
+        return gb_error_set(r->err, "%s:%d: tree %zu has no node weights: internal_count/leaf_count and "
+                            "internal_weight/leaf_weight are missing or zero, and TreeSHAP needs them", r->path,
+                            tree_line, tree);
     for (size_t j = 0; j < L; j++)
         nodes[ni + j].cover = cleaf[j];
     for (size_t i = 0; i < ni; i++) {
@@ -751,75 +673,73 @@ static int build_tree(const lgb_reader *r, size_t tree, int tree_line, const lgb
 
 /* ---- the whole file ------------------------------------------------------ */
 
-/* Growing arrays of the model being read. */
-typedef struct lgb_growth {
-    size_t trees_cap, bits_cap;
-} lgb_growth;
+/* Room for at least `need` items in p (capacity *cap, doubled as needed);
+ * returns the block, or NULL with err set (p stays valid). */
+static void *grow(void *p, size_t *cap, size_t need, size_t size, gb_error *err)
+{
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    if (c == *cap)
+        return p;
+    void *q = gb_realloc(p, c, size, err);
+    if (q)
+        *cap = c;
+    return q;
+}
 
 /* Reads one "Tree=" block into a new tree of m. */
-static int read_tree(lgb_reader *r, gb_model *m, lgb_growth *g, int tree_line)
+static int read_tree(lgb_reader *r, gb_model *m, int tree_line)
 {
     size_t tree = m->n_trees;
     lgb_field f[T_NKEYS];
     lgb_arrays a;
     memset(f, 0, sizeof f);
     memset(&a, 0, sizeof a);
-    if (m->n_trees == g->trees_cap) {
-        size_t cap = g->trees_cap ? 2 * g->trees_cap : 16;
-        gb_tree *t = gb_realloc(m->trees, cap, sizeof *t, r->err);
-        if (!t)
-            return -1;
-        m->trees = t;
-        g->trees_cap = cap;
-    }
-    gb_tree *t = &m->trees[m->n_trees];
+    gb_tree *trees = grow(m->trees, &r->trees_cap, tree + 1, sizeof *trees, r->err);
+    if (!trees)
+        return -1;
+    m->trees = trees;
+    gb_tree *t = &m->trees[m->n_trees++]; /* counted now, so gb_model_free releases it */
     memset(t, 0, sizeof *t);
-    int rc = read_tree_fields(r, tree, f);
+    int rc = read_block(r, tree, tree_keys, T_NKEYS, f);
     if (rc == 0)
         rc = parse_tree_arrays(r, tree, tree_line, f, m->n_features - 1, &a);
-    size_t words = a.a[T_CAT_THRESHOLD] ? (size_t)a.a[T_CAT_BOUNDARIES][a.num_cat] : 0;
-    if (rc == 0 && m->n_cat_bits + words > g->bits_cap) {
-        size_t cap = g->bits_cap ? g->bits_cap : 64;
-        while (cap < m->n_cat_bits + words)
-            cap *= 2;
-        uint32_t *bits = gb_realloc(m->cat_bits, cap, sizeof *bits, r->err);
-        rc = bits ? 0 : -1;
-        if (bits) {
+    size_t words = a.a[T_CAT_THRESHOLD] ? (size_t)a.a[T_CAT_BOUNDARIES][a.num_cat] : 0, base = m->n_cat_bits;
+    if (rc == 0 && words) {
+        uint32_t *bits = grow(m->cat_bits, &r->bits_cap, base + words, sizeof *bits, r->err);
+        if (!bits || base + words > UINT32_MAX) {
+            rc = bits ? gb_error_set(r->err, "%s:%d: too many category sets", r->path, tree_line) : -1;
+        } else {
             m->cat_bits = bits;
-            g->bits_cap = cap;
+            for (size_t w = 0; w < words; w++)
+                bits[base + w] = (uint32_t)a.a[T_CAT_THRESHOLD][w];
+            m->n_cat_bits += words;
         }
     }
-    size_t cat_base = m->n_cat_bits;
-    if (rc == 0) {
-        for (size_t w = 0; w < words; w++)
-            m->cat_bits[cat_base + w] = (uint32_t)a.a[T_CAT_THRESHOLD][w];
-        m->n_cat_bits += words;
-    }
-    m->n_trees++; /* so that gb_model_free releases its nodes */
     if (rc == 0)
-        rc = build_tree(r, tree, tree_line, f, &a, cat_base, t);
-    if (rc == 0)
-        for (int32_t i = 0; i < t->n_nodes; i++)
-            if (t->nodes[i].flags & GB_NODE_CATEGORICAL)
-                m->feature_categorical[t->nodes[i].feature] = 1;
-    free_arrays(&a);
+        rc = build_tree(r, tree, tree_line, f, &a, base, t);
+    for (int32_t i = 0; rc == 0 && i < t->n_nodes; i++)
+        if (t->nodes[i].flags & GB_NODE_CATEGORICAL)
+            m->feature_categorical[t->nodes[i].feature] = 1;
+    for (int k = 0; k < T_NKEYS; k++)
+        free(a.a[k]);
     return rc;
 }
 
 /* Reads the trees up to "end of trees". */
 static int read_trees(lgb_reader *r, gb_model *m)
 {
-    lgb_growth g = {0, 0};
     lgb_line l;
     while (next_line(r, &l)) {
         if (is_blank(&l))
             continue;
-        if (line_is(&l, "end of trees"))
+        if (ends_block(&l) == 2)
             return 0;
-        if (!starts_with(&l, "Tree="))
+        if (!ends_block(&l))
             return gb_error_set(r->err, "%s:%d: expected 'Tree=' or 'end of trees', found '%.*s'", r->path, l.no,
                                 (int)(l.n > 40 ? 40 : l.n), l.s);
-        if (read_tree(r, m, &g, l.no) != 0)
+        if (read_tree(r, m, l.no) != 0)
             return -1;
     }
     return gb_error_set(r->err, "%s:%d: the file ends before 'end of trees' (truncated?)", r->path, r->line - 1);
@@ -829,11 +749,10 @@ static int read_trees(lgb_reader *r, gb_model *m)
 static int apply_header(const lgb_reader *r, const lgb_field *h, gb_model *m, long *num_class, long *k)
 {
     long max_idx;
-    if (h[H_VERSION].s && !((h[H_VERSION].n == 2 && memcmp(h[H_VERSION].s, "v3", 2) == 0) ||
-                            (h[H_VERSION].n == 2 && memcmp(h[H_VERSION].s, "v4", 2) == 0)))
+    const lgb_field *v = &h[H_VERSION];
+    if (v->s && !(v->n == 2 && v->s[0] == 'v' && (v->s[1] == '3' || v->s[1] == '4')))
         return gb_error_set(r->err, "%s:%d: version=%.*s is not supported (glassbox reads LightGBM v3 and v4 "
-                            "model files)", r->path, h[H_VERSION].line, (int)(h[H_VERSION].n > 20 ? 20 : h[H_VERSION].n),
-                            h[H_VERSION].s);
+                            "model files)", r->path, v->line, (int)(v->n > 20 ? 20 : v->n), v->s);
     static const int required[] = {H_NUM_CLASS, H_MAX_FEATURE_IDX};
     for (int i = 0; i < 2; i++)
         if (!h[required[i]].s)
@@ -854,11 +773,9 @@ static int apply_header(const lgb_reader *r, const lgb_field *h, gb_model *m, lo
     m->booster = gb_strdup(h[H_AVERAGE_OUTPUT].s ? "random-forest" : "lightgbm", r->err);
     if (!m->feature_categorical || !m->base || !m->format || !m->booster)
         return -1;
-    if (h[H_FEATURE_NAMES].s && read_feature_names(r, &h[H_FEATURE_NAMES], m) != 0)
+    if (h[H_FEATURE_NAMES].s && read_feature_list(r, &h[H_FEATURE_NAMES], m, 1) != 0)
         return -1;
-    if (h[H_FEATURE_INFOS].s && read_feature_infos(r, &h[H_FEATURE_INFOS], m) != 0)
-        return -1;
-    return 0;
+    return h[H_FEATURE_INFOS].s ? read_feature_list(r, &h[H_FEATURE_INFOS], m, 0) : 0;
 }
 
 /* Checks the tree count and folds average_output and sigmoid into the
@@ -887,7 +804,7 @@ static int finish_trees(const lgb_reader *r, const lgb_field *h, gb_model *m, lo
 
 gb_model *gb_model_load_lightgbm(const char *path, const char *buf, size_t len, gb_error *err)
 {
-    lgb_reader r = {path, buf, buf + len, 1, (locale_t)0, err};
+    lgb_reader r = {path, buf, buf + len, 1, (locale_t)0, err, 0, 0};
     lgb_field h[H_NKEYS];
     lgb_objective obj;
     long num_class = 0, k = 0;
@@ -901,16 +818,11 @@ gb_model *gb_model_load_lightgbm(const char *path, const char *buf, size_t len, 
     }
     gb_model *m = gb_model_new(err);
     int rc = m ? 0 : -1;
-    if (rc == 0)
-        rc = read_header(&r, h);
-    if (rc == 0)
-        rc = apply_header(&r, h, m, &num_class, &k);
-    if (rc == 0)
-        rc = read_objective(&r, &h[H_OBJECTIVE], num_class, k, m, &obj);
-    if (rc == 0)
-        rc = read_trees(&r, m);
-    if (rc == 0)
-        rc = finish_trees(&r, h, m, k, obj.leaf_scale);
+    /* Each step returns 0 or -1, so || stops at the first failure. */
+    if (rc == 0 && (read_block(&r, SIZE_MAX, header_keys, H_NKEYS, h) || apply_header(&r, h, m, &num_class, &k) ||
+                    read_objective(&r, &h[H_OBJECTIVE], num_class, k, m, &obj) || read_trees(&r, m) ||
+                    finish_trees(&r, h, m, k, obj.leaf_scale)))
+        rc = -1;
     freelocale(r.c_loc);
     if (rc == 0 && gb_model_finish(m, err) != 0) {
         gb_error_prefix(err, "%s: ", path);

@@ -341,6 +341,21 @@ static void check_variants(void)
     gb_model_free(m);
     free(t);
 
+    /* Empty optional arrays count as absent: a single leaf's cover is then 1,
+     * and tree 0 of regression falls back to its weights. */
+    t = fixture_text("constant");
+    m = t && edit(&t, "leaf_weight=0\nleaf_count=0", "leaf_weight=\nleaf_count=") ? load_text(t, &err) : NULL;
+    ok(m && m->trees[0].nodes[0].cover == 1.0, "empty leaf_weight= and leaf_count= on a single leaf: cover 1 (%s)",
+       m ? "" : err.msg);
+    gb_model_free(m);
+    free(t);
+    t = strdup(base);
+    m = edit(&t, "leaf_count=10 20 30 40", "leaf_count=") ? load_text(t, &err) : NULL;
+    ok(m && m->trees[0].nodes[0].cover == 100 && m->trees[1].nodes[0].cover == 100,
+       "empty leaf_count=: the weights are used (%s)", m ? "" : err.msg);
+    gb_model_free(m);
+    free(t);
+
     /* Objective spellings. */
     static const struct {
         const char *line, *name;
@@ -494,7 +509,7 @@ static const bad_case bad[] = {
      "bad.txt:27: tree 0: cat_boundaries[0]: 1 does not start at 0"},
     {"categorical", "cat_boundaries=0 3 4", "cat_boundaries=0 4", 0, 0,
      "bad.txt:27: tree 0: cat_boundaries has 2 values, but num_cat=2 needs 3"},
-    {"categorical", "cat_threshold=10 2 64 5\n", "", 0, 0, "bad.txt:12: tree 0 has num_cat=2 but no cat_threshold line"},
+    {"categorical", "cat_threshold=10 2 64 5\n", "", 0, 0, "bad.txt:12: tree 0 has no cat_threshold line"},
     {"categorical", "cat_threshold=10 2 64 5", "cat_threshold=10 2 4294967296 5", 0, 0,
      "bad.txt:28: tree 0: cat_threshold[2]: 4294967296 is out of range"},
     {"categorical", "threshold=0 1\n", "threshold=0 2\n", 0, 0,
