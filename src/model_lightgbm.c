@@ -15,7 +15,8 @@
  *    of iterations before the link: we divide the leaf values instead.  Our
  *    margin is therefore what LightGBM feeds its link, which for these models
  *    differs from predict(raw_score=True): that one returns the plain sum;
- *  - binary's `sigmoid:s` parameter makes p = 1 / (1 + exp(-s * raw)): we fold
+ *  - binary's (and multiclassova's) `sigmoid:s` parameter makes
+ *    p = 1 / (1 + exp(-s * raw)): we fold
  *    s into the leaf values so the logistic link stays the plain one.  The
  *    margins, and SHAP values computed from them, are then s times LightGBM's
  *    raw scores, i.e. log-odds of the probability LightGBM reports (the two
@@ -318,12 +319,14 @@ static int read_feature_list(const lgb_reader *r, const lgb_field *f, gb_model *
 
 /* ---- objectives --------------------------------------------------------- */
 
-enum { OBJ_IDENTITY, OBJ_IDENTITY_SQRT, OBJ_EXP, OBJ_BINARY, OBJ_XENTROPY, OBJ_MULTI, OBJ_UNSUPPORTED };
+enum { OBJ_IDENTITY, OBJ_IDENTITY_SQRT, OBJ_EXP, OBJ_BINARY, OBJ_XENTROPY, OBJ_MULTI, OBJ_OVA, OBJ_UNSUPPORTED };
 
 /* Each group: the canonical name, then its aliases (include/LightGBM/
  * config.h ParseObjectiveAlias), and what ConvertOutput does for them.
  * OBJ_IDENTITY_SQRT: identity, but the `sqrt` option (y = sign(r) r^2)
- * survives loading; huber and the exp family switch it off. */
+ * survives loading; huber and the exp family switch it off.  OBJ_OVA
+ * (one-vs-all) gives each class its own sigmoid, with no normalisation: the
+ * logistic link applied to each of the K margins. */
 static const struct {
     int kind;
     const char *names;
@@ -336,8 +339,7 @@ static const struct {
     {OBJ_IDENTITY, "custom none null na"},
     {OBJ_EXP, "poisson"}, {OBJ_EXP, "gamma"}, {OBJ_EXP, "tweedie"},
     {OBJ_BINARY, "binary"}, {OBJ_XENTROPY, "cross_entropy xentropy"}, {OBJ_MULTI, "multiclass softmax"},
-    {OBJ_UNSUPPORTED, "multiclassova multiclass_ova ova ovr"},
-    {OBJ_UNSUPPORTED, "cross_entropy_lambda xentlambda"},
+    {OBJ_OVA, "multiclassova multiclass_ova ova ovr"}, {OBJ_UNSUPPORTED, "cross_entropy_lambda xentlambda"},
 };
 
 /* The group that lists name (n bytes), or -1. */
@@ -380,13 +382,13 @@ static int objective_params(const lgb_reader *r, const lgb_field *f, const char 
         if (parse_number(r, colon + 1, vlen, is_num_class, &v) != 0)
             return gb_error_set(r->err, "%s:%d: objective: '%.*s' is not a valid %.*s", r->path, f->line,
                                 (int)(len > 40 ? 40 : len), tok, (int)klen, tok);
-        if (is_sigmoid && kind == OBJ_BINARY) {
+        if (is_sigmoid && (kind == OBJ_BINARY || kind == OBJ_OVA)) {
             if (!(v > 0.0))
                 return gb_error_set(r->err, "%s:%d: objective: sigmoid:%g must be greater than zero", r->path,
                                     f->line, v);
             o->leaf_scale = v;
         }
-        if (is_num_class && kind == OBJ_MULTI)
+        if (is_num_class && (kind == OBJ_MULTI || kind == OBJ_OVA))
             o->num_class = v < 0 || v > LGB_MAX_CLASSES ? LGB_MAX_CLASSES + 1 : (long)v;
     }
     return 0;
@@ -417,29 +419,26 @@ static int read_objective(const lgb_reader *r, const lgb_field *f, long num_clas
     snprintf(canonical, sizeof canonical, "%.*s", (int)strcspn(objectives[group].names, " "),
              objectives[group].names);
     if (kind == OBJ_UNSUPPORTED)
-        return gb_error_set(r->err, "%s:%d: objective '%s' is not supported: its output transformation (%s) is not "
-                            "one of glassbox's links", r->path, f->line, canonical,
-                            strcmp(canonical, "multiclassova") == 0 ? "an independent sigmoid per class"
-                                                                    : "log(1 + exp(raw))");
+        return gb_error_set(r->err, "%s:%d: objective '%s' is not supported: its output transformation "
+                            "(log(1 + exp(raw))) is not one of glassbox's links", r->path, f->line, canonical);
     if (p && objective_params(r, f, p, kind, o) != 0)
         return -1;
     m->objective = gb_strdup(canonical, r->err);
     if (!m->objective)
         return -1;
-    int logistic = kind == OBJ_BINARY || kind == OBJ_XENTROPY;
-    m->link = kind == OBJ_EXP ? GB_LINK_EXP : logistic ? GB_LINK_LOGISTIC
+    int logistic = kind == OBJ_BINARY || kind == OBJ_XENTROPY, multi = kind == OBJ_MULTI || kind == OBJ_OVA;
+    m->link = kind == OBJ_EXP ? GB_LINK_EXP : logistic || kind == OBJ_OVA ? GB_LINK_LOGISTIC
             : kind == OBJ_MULTI ? GB_LINK_SOFTMAX : GB_LINK_IDENTITY;
-    m->n_classes = kind == OBJ_BINARY ? 2
-                 : kind == OBJ_MULTI || (kind == OBJ_IDENTITY && num_class > 1) ? (int)num_class : 0;
+    m->n_classes = kind == OBJ_BINARY ? 2 : multi || (kind == OBJ_IDENTITY && num_class > 1) ? (int)num_class : 0;
     if (logistic && k != 1)
         return gb_error_set(r->err, "%s:%d: objective %s needs num_tree_per_iteration=1, not %ld", r->path, f->line,
                             canonical, k);
-    if (kind == OBJ_MULTI && o->num_class >= 0 && o->num_class != num_class)
+    if (multi && o->num_class >= 0 && o->num_class != num_class)
         return gb_error_set(r->err, "%s:%d: objective says num_class:%ld but the header says num_class=%ld", r->path,
                             f->line, o->num_class, num_class);
-    if (kind == OBJ_MULTI && k != num_class)
-        return gb_error_set(r->err, "%s:%d: multiclass needs one tree per class and iteration, but "
-                            "num_tree_per_iteration=%ld and num_class=%ld", r->path, f->line, k, num_class);
+    if (multi && k != num_class)
+        return gb_error_set(r->err, "%s:%d: %s needs one tree per class and iteration, but "
+                            "num_tree_per_iteration=%ld and num_class=%ld", r->path, f->line, canonical, k, num_class);
     return 0;
 }
 

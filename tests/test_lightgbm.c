@@ -284,8 +284,8 @@ static void check_categorical_nodes(void)
 
 static double sigmoid2(double margin)
 {
-    /* LightGBM: 1 / (1 + exp(-sigmoid * raw)); the expected margin passed in
-     * is already 2 * raw. */
+    /* LightGBM (binary, and multiclassova per class): 1 / (1 + exp(-sigmoid *
+     * raw)); the expected margin passed in is already 2 * raw. */
     return 1.0 / (1.0 + exp(-margin));
 }
 
@@ -390,6 +390,16 @@ static void check_variants(void)
     gb_model_free(m);
     free(t);
 
+    /* multiclassova: one sigmoid per class, no normalisation. */
+    t = fixture_text("multiclass");
+    m = t && edit(&t, "multiclass num_class:3", "multiclassova num_class:3 sigmoid:2") ? load_text(t, &err) : NULL;
+    if (ok(m && m->link == GB_LINK_LOGISTIC && m->n_groups == 3 && m->n_classes == 3 &&
+               strcmp(m->objective, "multiclassova") == 0,
+           "multiclassova sigmoid:2 loads: logistic link on 3 margins (%s)", m ? "" : err.msg))
+        check_rows(m, "multiclass", "multiclassova", 2.0, sigmoid2);
+    gb_model_free(m);
+    free(t);
+
     /* No decision_type line: every node is numeric with missing type None.
      * Row 0 (x NaN, y NaN): T0 x NaN->0 <= 0.25 -> -0.5; T1 as before -0.75. */
     t = fixture_text("binary");
@@ -467,8 +477,6 @@ static const bad_case bad[] = {
     {"regression", "objective=regression", "objective=regression sqrt", 0, 0, "bad.txt:7: objective: the sqrt option"},
     {"regression", "objective=regression", "objective=frobnicate", 0, 0,
      "bad.txt:7: objective 'frobnicate' is not a LightGBM objective glassbox knows"},
-    {"regression", "objective=regression", "objective=multiclassova num_class:1 sigmoid:1", 0, 0,
-     "bad.txt:7: objective 'multiclassova' is not supported"},
     {"regression", "objective=regression", "objective=xentlambda", 0, 0,
      "objective 'cross_entropy_lambda' is not supported"},
     {"regression", "objective=regression", "objective=", 0, 0, "bad.txt:7: objective= names no objective"},
@@ -501,6 +509,10 @@ static const bad_case bad[] = {
      "bad.txt:7: objective says num_class:4 but the header says num_class=3"},
     {"multiclass", "num_tree_per_iteration=3", "num_tree_per_iteration=1", 0, 0,
      "bad.txt:7: multiclass needs one tree per class and iteration"},
+    {"multiclass", "multiclass num_class:3", "ova num_class:3 sigmoid:-1", 0, 0,
+     "bad.txt:7: objective: sigmoid:-1 must be greater than zero"},
+    {"multiclass", "multiclass num_class:3", "multiclassova num_class:2 sigmoid:1", 0, 0,
+     "bad.txt:7: objective says num_class:2 but the header says num_class=3"},
     {"categorical", "cat_boundaries=0 3 4", "cat_boundaries=0 3 9", 0, 0,
      "bad.txt:28: tree 0: cat_threshold has 4 values, but cat_boundaries ends at 9"},
     {"categorical", "cat_boundaries=0 3 4", "cat_boundaries=0 5 4", 0, 0,
