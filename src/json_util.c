@@ -28,6 +28,9 @@
 static size_t bare_token(const char *buf, size_t len, size_t i)
 {
     static const char *const tokens[] = {"NaN", "Infinity", "-Infinity"};
+    char c = buf[i];
+    if (c != 'N' && c != 'I' && c != '-')
+        return 0;
     for (size_t k = 0; k < sizeof tokens / sizeof tokens[0]; k++) {
         size_t n = strlen(tokens[k]);
         if (len - i >= n && memcmp(buf + i, tokens[k], n) == 0)

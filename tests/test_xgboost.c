@@ -32,10 +32,8 @@ static char *read_file(const char *path, size_t *len)
         n += got;
         if (n == cap) {
             char *b = realloc(buf, 2 * cap + 1);
-            if (!b) {
+            if (!b)
                 free(buf);
-                buf = NULL;
-            }
             buf = b;
             cap *= 2;
         }
@@ -193,6 +191,8 @@ static const xcase cases[] = {
     {"thresholds", "reg:squarederror", "gbtree", GB_LINK_IDENTITY, 1, 0, 0},
     {"dart", "reg:squarederror", "dart", GB_LINK_IDENTITY, 1, 0, 0},
     {"gblinear", "reg:squarederror", "gblinear", GB_LINK_IDENTITY, 1, 0, 0},
+    {"gblinear_multi", "multi:softprob", "gblinear", GB_LINK_SOFTMAX, 3, 3, 0},
+    {"forest", "reg:squarederror", "gbtree", GB_LINK_IDENTITY, 1, 0, 0},
     {"reg_logistic", "reg:logistic", "gbtree", GB_LINK_LOGISTIC, 1, 0, 0},
     {"logitraw", "binary:logitraw", "gbtree", GB_LINK_IDENTITY, 1, 2, 0},
     {"softmax", "multi:softmax", "gbtree", GB_LINK_SOFTMAX, 3, 3, 1},
