@@ -88,6 +88,17 @@ static const objective_info *find_objective(const char *name)
     return NULL;
 }
 
+/* v rounded to float32, as XGBoost holds it (overflow saturates to an
+ * infinity instead of being undefined). */
+static double f32(double v)
+{
+    if (v > FLT_MAX)
+        return INFINITY;
+    if (v < -FLT_MAX)
+        return -INFINITY;
+    return (double)(float)v;
+}
+
 /* ---- learner parameters ------------------------------------------------ */
 
 /* The values of base_score: a number, a string holding one ("5E-1"), or a
@@ -125,9 +136,9 @@ static size_t base_score_values(const json_t *lmp, const char *where, double *ou
 static int base_to_margin(const objective_info *obj, double score, double *margin,
                           const char *where, gb_error *err)
 {
+    if (!isfinite(f32(score)))
+        return gb_error_set(err, "%s.base_score: %g is not a finite float32 number", where, score);
     float b = (float)score;
-    if (!isfinite(b))
-        return gb_error_set(err, "%s.base_score: %g is not a finite number", where, score);
     switch (obj->base) {
     case BASE_LOGIT:
         if (!(b > 0.0f && b < 1.0f))
@@ -284,17 +295,6 @@ static int read_tree_arrays(const json_t *tj, const char *where, tree_arrays *a,
         !(a->split_type = gb_json_get_ints(tj, "split_type", n, 0, 1, NULL, where, err)))
         return -1;
     return 0;
-}
-
-/* v rounded to float32, as XGBoost holds it (overflow saturates to an
- * infinity instead of being undefined). */
-static double f32(double v)
-{
-    if (v > FLT_MAX)
-        return INFINITY;
-    if (v < -FLT_MAX)
-        return -INFINITY;
-    return (double)(float)v;
 }
 
 /* Checks reachable node i (an internal node when its left child is not -1)
@@ -610,7 +610,7 @@ static int load_document(gb_model *m, const json_t *root, gb_error *err)
     return gb_error_set(err, "learner.gradient_booster.name: booster \"%s\" is not supported", name);
 }
 
-static gb_model *load_tree_json(const char *path, json_t *root, const char *format, gb_error *err)
+static gb_model *load_parsed(const char *path, json_t *root, const char *format, gb_error *err)
 {
     if (!root)
         return NULL;
@@ -635,10 +635,10 @@ static gb_model *load_tree_json(const char *path, json_t *root, const char *form
 
 gb_model *gb_model_load_xgboost_json(const char *path, const char *buf, size_t len, gb_error *err)
 {
-    return load_tree_json(path, gb_json_parse(buf, len, path, err), "xgboost-json", err);
+    return load_parsed(path, gb_json_parse(buf, len, path, err), "xgboost-json", err);
 }
 
 gb_model *gb_model_load_xgboost_ubjson(const char *path, const char *buf, size_t len, gb_error *err)
 {
-    return load_tree_json(path, gb_ubjson_parse(buf, len, path, err), "xgboost-ubjson", err);
+    return load_parsed(path, gb_ubjson_parse(buf, len, path, err), "xgboost-ubjson", err);
 }

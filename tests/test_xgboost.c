@@ -527,9 +527,17 @@ static void make_cat_root(json_t *r, json_int_t cat, json_int_t seg)
 static void mut_catneg(json_t *r) { make_cat_root(r, -3, 0); }
 static void mut_catseg(json_t *r) { make_cat_root(r, 3, 5); }
 static void mut_defleft(json_t *r) { json_array_set_new(tree0(r, "default_left"), 0, json_integer(2)); }
+static json_t *booster(json_t *r) { return json_object_get(json_object_get(r, "learner"), "gradient_booster"); }
+static void mut_weight_drop(json_t *r) { json_array_append_new(json_object_get(booster(r), "weight_drop"), json_real(1.0)); }
+static void mut_linear(json_t *r)
+{
+    json_array_remove(json_object_get(json_object_get(booster(r), "model"), "weights"), 0);
+}
+static void mut_logit_base(json_t *r) { json_object_set_new(lmp(r), "base_score", json_string("1.5")); }
 static void mut_hess(json_t *r) { json_array_set_new(tree0(r, "sum_hessian"), 0, json_real(-1.0)); }
 
 typedef struct hostile {
+    const char *source; /* fixture case mutated (NULL: regression) */
     const char *name;
     mutator mutate;
     const char *fragment; /* {node}: the internal node chosen, {n}: nodes in tree 0 */
@@ -538,30 +546,34 @@ typedef struct hostile {
 #define TREE0 "learner.gradient_booster.model.trees[0]"
 
 static const hostile hostiles[] = {
-    {"child out of range", mut_child, TREE0 ".left_children[{node}]: child index 912 is out of range (tree has {n} nodes)"},
-    {"cycle", mut_cycle, TREE0 ".right_children[{node}]: node 0 is reached twice"},
-    {"array lengths", mut_short, TREE0 ".split_conditions: has {n-1} elements, expected {n}"},
-    {"negative size", mut_negsize, TREE0 ".tree_param.num_nodes: -5 is out of range (expected 1 to 2147483647)"},
-    {"NaN threshold", mut_nan, TREE0 ".split_conditions[0]: split threshold is NaN"},
-    {"infinite leaf", mut_leafinf, "is not a finite float32 number"},
-    {"feature index", mut_feature, TREE0 ".split_indices[0]: feature index 6 is out of range (the model has 6 features)"},
-    {"num_feature lie", mut_numfeat, "learner.feature_names: has 6 names, but learner_model_param.num_feature is 2"},
-    {"num_feature lie without names", mut_numfeat_nonames,
+    {NULL, "child out of range", mut_child, TREE0 ".left_children[{node}]: child index 912 is out of range (tree has {n} nodes)"},
+    {NULL, "cycle", mut_cycle, TREE0 ".right_children[{node}]: node 0 is reached twice"},
+    {NULL, "array lengths", mut_short, TREE0 ".split_conditions: has {n-1} elements, expected {n}"},
+    {NULL, "negative size", mut_negsize, TREE0 ".tree_param.num_nodes: -5 is out of range (expected 1 to 2147483647)"},
+    {NULL, "NaN threshold", mut_nan, TREE0 ".split_conditions[0]: split threshold is NaN"},
+    {NULL, "infinite leaf", mut_leafinf, "is not a finite float32 number"},
+    {NULL, "feature index", mut_feature, TREE0 ".split_indices[0]: feature index 6 is out of range (the model has 6 features)"},
+    {NULL, "num_feature lie", mut_numfeat, "learner.feature_names: has 6 names, but learner_model_param.num_feature is 2"},
+    {NULL, "num_feature lie without names", mut_numfeat_nonames,
      TREE0 ".split_indices[0]: feature index 5 is out of range (the model has 2 features)"},
-    {"tree_info", mut_treeinfo, "learner.gradient_booster.model.tree_info[1]: 7 is out of range (expected 0 to 0)"},
-    {"huge num_class", mut_numclass,
+    {NULL, "tree_info", mut_treeinfo, "learner.gradient_booster.model.tree_info[1]: 7 is out of range (expected 0 to 0)"},
+    {NULL, "huge num_class", mut_numclass,
      "learner.learner_model_param.num_class: 1000000000 is out of range (expected 0 to 100000)"},
-    {"unknown objective", mut_objective, "learner.objective.name: objective \"reg:banana\" is not supported"},
-    {"base_score count", mut_base, "learner.learner_model_param.base_score: has 2 values, but the model has 1 outputs"},
-    {"base_score text", mut_base_text, "learner.learner_model_param.base_score: expected a number"},
-    {"multi-target", mut_leafvec, TREE0 ".tree_param.size_leaf_vector: multi-target trees"},
-    {"no learner", mut_nolearner, "learner: missing"},
-    {"unknown booster", mut_booster, "learner.gradient_booster.name: booster \"gbforest\" is not supported"},
-    {"num_trees", mut_numtrees, "model.trees: has 30 trees, but gbtree_model_param.num_trees is 31"},
-    {"negative category", mut_catneg, TREE0 ".categories[0]: -3 is out of range (expected 0 to 16777215)"},
-    {"category segment", mut_catseg, TREE0 ".categories_segments[0]: categories 5..5 lie outside categories (1 elements)"},
-    {"default_left", mut_defleft, TREE0 ".default_left[0]: 2 is out of range (expected 0 to 1)"},
-    {"negative cover", mut_hess, TREE0 ".sum_hessian[0]: cover -1 is not a finite non-negative"},
+    {NULL, "unknown objective", mut_objective, "learner.objective.name: objective \"reg:banana\" is not supported"},
+    {NULL, "base_score count", mut_base, "learner.learner_model_param.base_score: has 2 values, but the model has 1 outputs"},
+    {NULL, "base_score text", mut_base_text, "learner.learner_model_param.base_score: expected a number"},
+    {NULL, "multi-target", mut_leafvec, TREE0 ".tree_param.size_leaf_vector: multi-target trees"},
+    {NULL, "no learner", mut_nolearner, "learner: missing"},
+    {NULL, "unknown booster", mut_booster, "learner.gradient_booster.name: booster \"gbforest\" is not supported"},
+    {NULL, "num_trees", mut_numtrees, "model.trees: has 30 trees, but gbtree_model_param.num_trees is 31"},
+    {NULL, "negative category", mut_catneg, TREE0 ".categories[0]: -3 is out of range (expected 0 to 16777215)"},
+    {NULL, "category segment", mut_catseg, TREE0 ".categories_segments[0]: categories 5..5 lie outside categories (1 elements)"},
+    {NULL, "default_left", mut_defleft, TREE0 ".default_left[0]: 2 is out of range (expected 0 to 1)"},
+    {NULL, "negative cover", mut_hess, TREE0 ".sum_hessian[0]: cover -1 is not a finite non-negative"},
+    {"dart", "DART weights", mut_weight_drop, "learner.gradient_booster.weight_drop: has 26 weights for 25 trees"},
+    {"gblinear", "linear weights", mut_linear, "learner.gradient_booster.model.weights: has 5 elements, expected 6"},
+    {"binary", "logistic base_score", mut_logit_base,
+     "learner.learner_model_param.base_score: 1.5 must lie strictly between 0 and 1 for binary:logistic"},
 };
 
 /* The fragment with {node}, {n} and {n-1} replaced. */
@@ -587,16 +599,22 @@ static void expand(char *out, size_t size, const char *tmpl, size_t node, size_t
 
 static void check_hostile(void)
 {
-    char path[600], tmpl[] = "/tmp/gb-xgb-XXXXXX";
-    snprintf(path, sizeof path, "%s/tests/fixtures/xgboost/regression/model.json", tap_srcdir());
+    char path[600], src[600], tmpl[] = "/tmp/gb-xgb-XXXXXX";
     size_t len;
-    char *text = read_file(path, &len);
     const char *dir = mkdtemp(tmpl);
-    if (!ok(text && dir, "hostile: fixture and temporary folder"))
+    if (!ok(dir != NULL, "hostile: temporary folder"))
         return;
     gb_error err = {{0}};
     for (size_t h = 0; h < sizeof hostiles / sizeof hostiles[0]; h++) {
-        json_t *root = gb_json_parse(text, len, path, &err);
+        snprintf(src, sizeof src, "%s/tests/fixtures/xgboost/%s/model.json", tap_srcdir(),
+                 hostiles[h].source ? hostiles[h].source : "regression");
+        char *text = read_file(src, &len);
+        json_t *root = text ? gb_json_parse(text, len, src, &err) : NULL;
+        free(text);
+        if (!root) {
+            ok(0, "hostile %s: %s parses: %s", hostiles[h].name, src, err.msg);
+            continue;
+        }
         size_t node = internal_node(root), n_nodes = json_array_size(tree0(root, "left_children"));
         hostiles[h].mutate(root);
         char *out = json_dumps(root, JSON_COMPACT);
@@ -615,8 +633,11 @@ static void check_hostile(void)
         unlink(path);
     }
     /* A truncated file: jansson's position, in the original text. */
+    snprintf(src, sizeof src, "%s/tests/fixtures/xgboost/regression/model.json", tap_srcdir());
+    char *text = read_file(src, &len);
     snprintf(path, sizeof path, "%s/truncated.json", dir);
-    write_file(path, text, len / 2);
+    if (text)
+        write_file(path, text, len / 2);
     gb_model *m = load(path, 0, &err);
     ok(!m && strncmp(err.msg, path, strlen(path)) == 0 && strstr(err.msg, ":1:"), "hostile: truncated JSON: %s",
        err.msg);
