@@ -106,6 +106,12 @@ static void line_col(const char *buf, size_t off, int *line, int *col)
 json_t *gb_json_parse(const char *buf, size_t len, const char *path, gb_error *err)
 {
     json_error_t jerr;
+    /* Editors on some systems start UTF-8 files with a byte-order mark,
+     * which jansson refuses; positions are then counted after it. */
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        buf += 3;
+        len -= 3;
+    }
     size_t n_tokens = rewrite(buf, len, NULL, SIZE_MAX);
     const char *text = buf;
     char *copy = NULL;

@@ -35,7 +35,8 @@
 
 /* Parses the whole buffer (len bytes, need not be NUL-terminated) as one
  * JSON document.  Bare NaN, Infinity and -Infinity outside strings are read
- * as the strings "NaN", "Infinity" and "-Infinity".  Returns a new reference
+ * as the strings "NaN", "Infinity" and "-Infinity"; a leading UTF-8
+ * byte-order mark is skipped.  Returns a new reference
  * or NULL with err = "PATH:LINE:COLUMN: jansson's message" (line and column
  * are those of the original buffer, columns counted in characters from 1). */
 json_t *gb_json_parse(const char *buf, size_t len, const char *path, gb_error *err);

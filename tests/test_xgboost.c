@@ -388,6 +388,9 @@ static void check_json_util(void)
     ok(j && !gb_json_get_doubles(j, "a", 5, 1, NULL, "top", &err) && strstr(err.msg, "top.a: has 6 elements, expected 5"),
        "json: length mismatch: %s", err.msg);
     json_decref(j);
+    j = gb_json_parse("\xEF\xBB\xBF[1]", 6, "bom.json", &err);
+    ok(j && json_array_size(j) == 1, "json: a byte-order mark is skipped %s", j ? "" : err.msg);
+    json_decref(j);
     const char *bad = "{\n  \"a\": NaN,\n  \"b\": [1, 2,, 3]\n}";
     j = gb_json_parse(bad, strlen(bad), "bad.json", &err);
     ok(!j && strncmp(err.msg, "bad.json:3:14: ", 15) == 0,
