@@ -270,7 +270,7 @@ static void tree_arrays_free(tree_arrays *a)
 
 static int read_tree_arrays(const json_t *tj, const char *where, tree_arrays *a, gb_error *err)
 {
-    char pw[WHERE_MAX];
+    char pw[WHERE_MAX + 16];
     snprintf(pw, sizeof pw, "%s.tree_param", where);
     const json_t *tp = gb_json_get_object(tj, "tree_param", where, err);
     long long nn, leaf_vec = 0;
