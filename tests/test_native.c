@@ -277,6 +277,23 @@ static void test_exp(void)
     gb_model_free(m);
 }
 
+/* The example printed in glassbox-model(5), copied into a fixture, does
+ * what the page says. */
+static void test_manpage_example(void)
+{
+    gb_error err = {{0}};
+    gb_model *m = load(fixture("native/manpage_example.json"), &err);
+    if (!ok(m != NULL, "the man page's example loads")) {
+        printf("# %s\n", err.msg);
+        return;
+    }
+    double a[] = {1, 3}, b[] = {NAN, 2};
+    is_close(margin1(m, a), 0.875, 0, "man page: x = 1, colour = 3 gives 0.5 + 0.25 + 0.125");
+    is_close(output1(m, a), 0.7058, 1e-4, "man page: output 1 / (1 + exp(-0.875)) = 0.7058");
+    is_close(margin1(m, b), 0.5 + 0.25 - 0.375, 0, "man page: a missing x goes left, colour 2 goes right");
+    gb_model_free(m);
+}
+
 /* ---- round trip ----------------------------------------------------------- */
 
 static int same_model(const gb_model *a, const gb_model *b)
@@ -348,7 +365,7 @@ static void check_round_trip(const gb_model *m, const char *name, const double *
 static void test_round_trip_hand(void)
 {
     static const char *const files[] = {"tiny_trees", "le_float32", "linear_minimal", "linear_softmax",
-                                        "exp_multi"};
+                                        "exp_multi", "manpage_example"};
     double grid[5 * 3 * 3 * 3];
     static const double pick[5] = {-3, 0.1, 1.5, 33, NAN};
     size_t n = 0;
@@ -669,6 +686,7 @@ int main(void)
     test_le_float32();
     test_linear();
     test_exp();
+    test_manpage_example();
     test_round_trip_hand();
     test_round_trip_flags();
     test_save_failures();
