@@ -16,11 +16,10 @@
  *    margin is therefore what LightGBM feeds its link, which for these models
  *    differs from predict(raw_score=True): that one returns the plain sum;
  *  - binary's (and multiclassova's) `sigmoid:s` parameter makes
- *    p = 1 / (1 + exp(-s * raw)): we fold
- *    s into the leaf values so the logistic link stays the plain one.  The
- *    margins, and SHAP values computed from them, are then s times LightGBM's
- *    raw scores, i.e. log-odds of the probability LightGBM reports (the two
- *    agree for the default s = 1);
+ *    p = 1 / (1 + exp(-s * raw)): we fold s into the leaf values so the
+ *    logistic link stays the plain one.  The margins, and SHAP values
+ *    computed from them, are then s times LightGBM's raw scores, i.e. log-odds
+ *    of the probability LightGBM reports (the two agree for the default s = 1);
  *  - numeric nodes send x <= threshold left, in double precision.  A NaN is
  *    first replaced by 0 unless the node's missing type is NaN; with missing
  *    type Zero, |x| <= 1e-35 takes the default direction.  We store
