@@ -164,8 +164,9 @@ refuses() { # DESCRIPTION FRAGMENT PKL [OPTIONS]
     shift 3
     "$PY" "$EXPORT" "$TMP/$pkl" -o "$TMP/refused.json" "$@" 2>"$TMP/refused.err"
     status=$?
+    leftovers=$(find "$TMP" -name 'refused.json.*' | wc -l)
     if [ $status -eq 2 ] && grep -qF -- "$want" "$TMP/refused.err" && grep -qF "$pkl" "$TMP/refused.err" &&
-        [ ! -e "$TMP/refused.json" ] && [ -z "$(ls "$TMP" | grep 'refused\.json\..*\.tmp')" ]; then
+        [ ! -e "$TMP/refused.json" ] && [ "$leftovers" -eq 0 ]; then
         ok 0 "$desc"
     else
         ok 1 "$desc"
