@@ -30,18 +30,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One node of the compact copy.  For a leaf, zl holds the leaf value. */
+/* One node of the compact copy: the model's node, with its children
+ * renumbered to preorder indices within the tree (the left child is the next
+ * node) so that gb_node_next on the copy names the hot child directly, and
+ * the zero fractions of the two children.  A leaf is nd.left < 0; its value
+ * stays in nd.value. */
 typedef struct ts_node {
-    int32_t feature; /* -1 for a leaf */
-    int32_t right;   /* index of the right child; the left child is this + 1 */
-    int32_t src;     /* index of the model's node, for gb_node_next */
-    int32_t unused;
-    double zl, zr;   /* zero fractions of the left and right child */
+    gb_node nd;
+    double zl, zr;
 } ts_node;
 
 typedef struct ts_tree {
     size_t begin;        /* first node in gb_treeshap.nodes */
-    const gb_node *src;  /* the model's nodes of this tree */
     int32_t group;
 } ts_tree;
 
@@ -75,7 +75,6 @@ struct gb_treeshap_ws {
 typedef struct ts_walk {
     const gb_model *m;
     const ts_node *nodes;
-    const gb_node *src;
     const double *x;
     const double *inv;
     double *phi; /* the block of the tree's group */
@@ -156,16 +155,13 @@ static size_t flatten_tree(const gb_tree *t, ts_node *out, int32_t *stack, int32
         ts_node *o = &out[n];
         /* A right child is reached after its whole left subtree: link it. */
         if (parent_slot >= 0)
-            out[parent_slot].right = (int32_t)n;
-        o->src = i;
-        o->unused = 0;
-        o->right = -1;
+            out[parent_slot].nd.right = (int32_t)n;
+        o->nd = *nd;
         if (nd->left < 0) {
-            o->feature = -1;
-            o->zl = nd->value;
-            o->zr = 0.0;
+            o->nd.feature = o->nd.left = o->nd.right = -1;
+            o->zl = o->zr = 0.0;
         } else {
-            o->feature = nd->feature;
+            o->nd.left = (int32_t)n + 1;
             o->zl = zero_fraction(nd, &t->nodes[nd->left]);
             o->zr = zero_fraction(nd, &t->nodes[nd->right]);
             stack[sp] = nd->right;
@@ -185,9 +181,9 @@ static size_t flatten_tree(const gb_tree *t, ts_node *out, int32_t *stack, int32
 static double tree_mean(const ts_node *nodes, size_t n, double *scratch)
 {
     for (size_t k = n; k-- > 0;) {
-        const ts_node *nd = &nodes[k];
-        scratch[k] = nd->feature < 0 ? nd->zl
-                                     : nd->zl * scratch[k + 1] + nd->zr * scratch[nd->right];
+        const ts_node *c = &nodes[k];
+        scratch[k] = c->nd.left < 0 ? c->nd.value
+                                    : c->zl * scratch[k + 1] + c->zr * scratch[c->nd.right];
     }
     return scratch[0];
 }
@@ -210,8 +206,8 @@ static int plan(gb_treeshap *ts, const gb_model *m, int32_t *stack, int32_t *dep
     *total = 0;
     ts->max_depth = 0;
     for (size_t t = 0; t < m->n_trees; t++) {
-        size_t n;
-        int depth;
+        size_t n = 0;
+        int depth = 0;
         if (m->trees[t].group < 0 || m->trees[t].group >= m->n_groups)
             return gb_error_set(err, "tree %zu adds to output %d, but the model has %d outputs", t,
                                 m->trees[t].group, m->n_groups);
@@ -233,7 +229,6 @@ static int fill(gb_treeshap *ts, const gb_model *m, int32_t *stack, int32_t *slo
         const gb_tree *tr = &m->trees[t];
         size_t n = flatten_tree(tr, ts->nodes + at, stack, slots);
         ts->trees[t].begin = at;
-        ts->trees[t].src = tr->nodes;
         ts->trees[t].group = tr->group;
         ts->base[tr->group] += tree_mean(ts->nodes + at, n, scratch);
         at += n;
@@ -327,22 +322,35 @@ void gb_treeshap_ws_free(gb_treeshap_ws *ws)
 
 /* ---- the path algorithm ------------------------------------------------ */
 
-/* EXTEND: appends element l (feature f, fractions z and o) to p[0..l-1]. */
-static inline void extend(ts_elem *p, int l, double z, int o, int32_t f, const double *inv)
+/* EXTEND fused with the copy a child makes of its parent's path: p[0..l]
+ * becomes parent[0..l-1] with element l (feature f, fractions z and o)
+ * appended.  Written as new w[k] = (z (l-k) w[k] + o k w[k-1]) / (l+1), each
+ * weight depends only on the parent's, so there is no serial chain. */
+static inline void extend_copy(ts_elem *p, const ts_elem *parent, int l, double z, int o, int32_t f,
+                               const double *inv)
 {
-    double r = inv[l + 1];
     p[l].f = f;
     p[l].z = z;
     p[l].o = o;
-    p[l].w = l == 0 ? 1.0 : 0.0;
+    if (l == 0) {
+        p[0].w = 1.0;
+        return;
+    }
+    double r = inv[l + 1], zr = z * r;
     if (o) {
-        for (int i = l - 1; i >= 0; i--) {
-            p[i + 1].w += p[i].w * (double)(i + 1) * r;
-            p[i].w *= z * (double)(l - i) * r;
-        }
+        p[l].w = parent[l - 1].w * (double)l * r;
+        for (int k = l - 1; k >= 1; k--)
+            p[k].w = zr * (double)(l - k) * parent[k].w + r * (double)k * parent[k - 1].w;
     } else {
-        for (int i = l - 1; i >= 0; i--)
-            p[i].w *= z * (double)(l - i) * r;
+        p[l].w = 0.0;
+        for (int k = l - 1; k >= 1; k--)
+            p[k].w = zr * (double)(l - k) * parent[k].w;
+    }
+    p[0].w = zr * (double)l * parent[0].w;
+    for (int k = 0; k < l; k++) {
+        p[k].f = parent[k].f;
+        p[k].z = parent[k].z;
+        p[k].o = parent[k].o;
     }
 }
 
@@ -370,17 +378,27 @@ static inline void unwind(ts_elem *p, int l, int k, const double *inv)
     }
 }
 
-/* UNWOUND_SUM for an element with o == 1 and zero fraction z: the total
- * weight of the path with that element taken out. */
-static inline double unwound_sum_hot(const ts_elem *p, int l, double z, const double *inv)
+/* UNWOUND_SUM of the n elements with o == 1 whose zero fractions are z[]:
+ * for each, the total weight of the path with that element taken out.  The
+ * recurrence over j is a serial chain for one element, so all elements are
+ * advanced together: independent chains keep the FPU busy. */
+static inline void unwound_sums_hot(const ts_elem *p, int l, const double *z, int n, double *total,
+                                    const double *inv)
 {
-    double next = p[l].w, total = 0.0, r = inv[l + 1], lp1 = (double)(l + 1);
-    for (int j = l - 1; j >= 0; j--) {
-        double t = next * lp1 * inv[j + 1];
-        total += t;
-        next = p[j].w - t * z * (double)(l - j) * r;
+    double next[GB_MAX_DEPTH + 2];
+    double r = inv[l + 1], lp1 = (double)(l + 1);
+    for (int k = 0; k < n; k++) {
+        next[k] = p[l].w;
+        total[k] = 0.0;
     }
-    return total;
+    for (int j = l - 1; j >= 0; j--) {
+        double a = lp1 * inv[j + 1], b = (double)(l - j) * r, w = p[j].w;
+        for (int k = 0; k < n; k++) {
+            double t = next[k] * a;
+            total[k] += t;
+            next[k] = w - t * z[k] * b;
+        }
+    }
 }
 
 /* Credits every feature on the path for leaf value v.  For an element with
@@ -388,22 +406,30 @@ static inline double unwound_sum_hot(const ts_elem *p, int l, double z, const do
  * same number for all of them, computed once. */
 static void credit_leaf(const ts_walk *wk, const ts_elem *p, int l, double v)
 {
-    double cold = 0.0;
-    int have_cold = 0;
+    double z[GB_MAX_DEPTH + 2], total[GB_MAX_DEPTH + 2];
+    int32_t f[GB_MAX_DEPTH + 2];
+    int n_hot = 0, n_cold = 0;
     for (int i = 1; i <= l; i++) {
         if (p[i].o) {
-            double z = p[i].z;
-            wk->phi[p[i].f] += unwound_sum_hot(p, l, z, wk->inv) * (1.0 - z) * v;
+            z[n_hot] = p[i].z;
+            f[n_hot++] = p[i].f;
         } else {
-            if (!have_cold) {
-                double s = 0.0;
-                for (int j = 0; j < l; j++)
-                    s += p[j].w * wk->inv[l - j];
-                cold = -s * (double)(l + 1) * v;
-                have_cold = 1;
-            }
-            wk->phi[p[i].f] += cold;
+            n_cold++;
         }
+    }
+    if (n_cold) {
+        double s = 0.0;
+        for (int j = 0; j < l; j++)
+            s += p[j].w * wk->inv[l - j];
+        double cold = -s * (double)(l + 1) * v;
+        for (int i = 1; i <= l; i++)
+            if (!p[i].o)
+                wk->phi[p[i].f] += cold;
+    }
+    if (n_hot) {
+        unwound_sums_hot(p, l, z, n_hot, total, wk->inv);
+        for (int k = 0; k < n_hot; k++)
+            wk->phi[f[k]] += total[k] * (1.0 - z[k]) * v;
     }
 }
 
@@ -413,19 +439,21 @@ static void credit_leaf(const ts_walk *wk, const ts_elem *p, int l, double v)
 static void recurse(const ts_walk *wk, int32_t i, ts_elem *parent, int l, double z, int o, int32_t f)
 {
     ts_elem *p = parent + l;
-    if (l > 0)
-        memcpy(p, parent, (size_t)l * sizeof *p);
-    extend(p, l, z, o, f, wk->inv);
+    extend_copy(p, parent, l, z, o, f, wk->inv);
 
-    const ts_node *nd = &wk->nodes[i];
-    if (nd->feature < 0) {
-        credit_leaf(wk, p, l, nd->zl);
+    const ts_node *c = &wk->nodes[i];
+    const gb_node *nd = &c->nd;
+    /* The walk is in preorder, so the nodes ahead are the ones coming next;
+     * a model is too big for the cache, so ask for them early. */
+    __builtin_prefetch(c + 6);
+    if (nd->left < 0) {
+        credit_leaf(wk, p, l, nd->value);
         return;
     }
-    const gb_node *g = &wk->src[nd->src];
-    int hot_left = gb_node_next(wk->m, g, wk->x[nd->feature]) == g->left;
-    int32_t hot = hot_left ? i + 1 : nd->right, cold = hot_left ? nd->right : i + 1;
-    double zh = hot_left ? nd->zl : nd->zr, zc = hot_left ? nd->zr : nd->zl;
+    int32_t hot = gb_node_next(wk->m, nd, wk->x[nd->feature]);
+    int hot_left = hot == nd->left;
+    int32_t cold = hot_left ? nd->right : nd->left;
+    double zh = hot_left ? c->zl : c->zr, zc = hot_left ? c->zr : c->zl;
 
     /* A feature already on the path: take its fractions out and fold them
      * into this split's, so each feature appears once. */
@@ -460,7 +488,6 @@ void gb_treeshap_row(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x,
     for (size_t t = 0; t < ts->n_trees; t++) {
         const ts_tree *tr = &ts->trees[t];
         wk.nodes = ts->nodes + tr->begin;
-        wk.src = tr->src;
         wk.phi = phi + (size_t)tr->group * width;
         recurse(&wk, 0, ws->path, 0, 1.0, 1, -1);
     }
