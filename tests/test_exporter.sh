@@ -28,7 +28,11 @@ fi
 import pickle, sys
 import joblib
 import numpy as np
-import pandas as pd
+try:  # DataFrame-fitted models only when pandas is there
+    import pandas as pd
+    open(sys.argv[1] + "/have-pandas", "w").close()
+except ImportError:
+    pd = None
 from sklearn.datasets import make_classification, make_regression
 from sklearn.ensemble import (ExtraTreesClassifier, ExtraTreesRegressor, GradientBoostingClassifier,
                               GradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor)
@@ -83,6 +87,8 @@ def write_pred(path, values):
                 f.write("%d,%d,%r\n" % (r, g, float(v)))
 
 for name, (model, X, y, how, names_from) in cases.items():
+    if names_from == "frame" and pd is None:
+        names_from = None
     names = ["f%d" % i for i in range(X.shape[1])]
     args = ""
     if names_from == "names":
@@ -151,8 +157,10 @@ done
 
 grep -q '"features": \["col_a", "col_b"' "$TMP/rfc.json"
 ok $? "--features names the features"
-grep -q '"features": \["feature 0", "feature 1"' "$TMP/gbr.json"
-ok $? "a model fitted on a DataFrame keeps feature_names_in_"
+if [ -e "$TMP/have-pandas" ]; then
+    grep -q '"features": \["feature 0", "feature 1"' "$TMP/gbr.json"
+    ok $? "a model fitted on a DataFrame keeps feature_names_in_"
+fi
 grep -q '"classes": \["ant", "bee", "cat", "dog"\]' "$TMP/gbm.json"
 ok $? "class labels are recorded"
 grep -q '"decision": "<="' "$TMP/dtr.json" && grep -q '"input_float32": true' "$TMP/dtr.json"
