@@ -124,7 +124,7 @@ static int compare(const gb_model *m, const gb_dataset *data, const expected *ex
 
 static void check_case(const char *dir, const char *name)
 {
-    char path[4096];
+    char path[4096 + 512];
     gb_error err;
     snprintf(path, sizeof path, "%s/%s/data.csv", dir, name);
     gb_dataset *data = gb_dataset_read_csv(path, NULL, &err);
