@@ -5,13 +5,15 @@
  * from LightGBM's documented decision rules (see RULES.txt and each
  * reasoning.txt there): this program checks the loaded model's shape, a few
  * nodes' normalised split rules, and every row's margins and transformed
- * outputs against those files.  Then it feeds the loader variants of those
+ * outputs against those files, and TreeSHAP on the loaded model against
+ * contribs.csv, which LightGBM's own TreeSHAP (Tree::PredictContrib) wrote.  Then it feeds the loader variants of those
  * files that must load (CRLF, a BOM, fallbacks, objective aliases) and
  * damaged ones that must be refused with a message naming the line and the
  * key, and finally every truncation and a few thousand random corruptions,
  * which must never crash (run under ASan/UBSan). */
 #include "model.h"
 #include "tap.h"
+#include "treeshap.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -189,6 +191,46 @@ done:
     free(pred.v);
 }
 
+/* TreeSHAP on the loaded model against LightGBM's own (contribs.csv:
+ * row,class,<features>,base_value,output).  This is where the choice of
+ * cover (the counts) shows. */
+static void check_contribs(const gb_model *m, const char *name)
+{
+    char rel[256];
+    table data, want;
+    gb_error err = {""};
+    snprintf(rel, sizeof rel, "%s/data.csv", name);
+    int rc = read_table(rel, &data);
+    snprintf(rel, sizeof rel, "%s/contribs.csv", name);
+    rc |= read_table(rel, &want);
+    size_t nf = (size_t)m->n_features, w = nf + 4;
+    gb_treeshap *ts = rc == 0 ? gb_treeshap_new(m, &err) : NULL;
+    gb_treeshap_ws *ws = ts ? gb_treeshap_ws_new(ts, &err) : NULL;
+    if (ok(ws && want.cols == w && want.rows == data.rows * (size_t)m->n_groups, "%s: contribs.csv read, TreeSHAP set up %s",
+           name, err.msg)) {
+        double x[8], phi[32];
+        for (size_t r = 0; r < data.rows; r++) {
+            for (size_t f = 0; f < nf; f++)
+                x[f] = data.v[r * data.cols + f];
+            gb_treeshap_row(ts, ws, x, phi);
+            for (int g = 0; g < m->n_groups; g++) {
+                const double *row = &want.v[(r * (size_t)m->n_groups + (size_t)g) * w];
+                double worst = 0.0;
+                for (size_t j = 0; j <= nf; j++) {
+                    double d = fabs(phi[(size_t)g * (nf + 1) + j] - row[2 + j]);
+                    worst = fmax(worst, d / fmax(1.0, fabs(row[2 + j])));
+                }
+                ok(worst <= TOL, "%s row %zu class %d: TreeSHAP equals LightGBM's pred_contrib (worst %.3g)", name, r,
+                   g, worst);
+            }
+        }
+    }
+    gb_treeshap_ws_free(ws);
+    gb_treeshap_free(ts);
+    free(data.v);
+    free(want.v);
+}
+
 static gb_model *load_fixture(const char *name, gb_error *err)
 {
     char *text = fixture_text(name);
@@ -227,6 +269,7 @@ static void check_fixture(const expect *e)
     ok(groups_ok, "%s: tree t adds to group t %% %d", e->name, e->n_groups);
     ok(m->base && m->base[0] == 0.0, "%s: base margin 0 (LightGBM keeps the init score in the leaves)", e->name);
     check_rows(m, e->name, e->name, 1.0, NULL);
+    check_contribs(m, e->name);
     gb_model_free(m);
 }
 
