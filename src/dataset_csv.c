@@ -1,15 +1,16 @@
 /* dataset_csv.c: read a CSV file into a gb_dataset (see dataset.h).
  *
- * The whole file is read into one buffer first, so that its line breaks can
- * be counted and every column array allocated once at its final size.  The
- * buffer is then fed to libcsv one physical line at a time: that costs one
- * call per line and lets every message name the line it is about, which
- * libcsv alone cannot do.  Numbers are converted as they arrive; a column
- * that meets text becomes categorical and interns its strings from then on.
- * Rows read as numbers before that point are re-read in a second pass over
- * only as many rows as needed, so the common all-numeric file is parsed once.
- * Everything the reader needs lives in one struct on the caller's stack, so
- * several threads may read files at the same time. */
+ * A quick scan of the file first counts its line breaks, so that every
+ * column array is allocated once at its final size, and refuses binary
+ * files.  The parse then feeds libcsv one physical line at a time: one call
+ * per line, and every message can name the line it is about, which libcsv
+ * alone cannot do.  Both read the file through one reused 1 MiB window (only
+ * standard input is held whole, since it cannot be read twice).  Numbers
+ * are converted as they arrive; a column that meets text turns categorical
+ * and interns its strings from then on.  Rows read as numbers before that
+ * are re-read in a second pass over only as many rows as needed, so the
+ * common all-numeric file is parsed once.  All state lives in one struct on
+ * the caller's stack: threads may read files at the same time. */
 #define _GNU_SOURCE
 #include "dataset.h"
 
@@ -174,6 +175,13 @@ static uint64_t hash_bytes(const char *s, size_t len)
     return h;
 }
 
+/* Strings are stored back to back, so each one's length is the gap to the
+ * next one's start, less its NUL. */
+static size_t strtab_len(const strtab *t, size_t id)
+{
+    return (id + 1 < t->n ? t->off[id + 1] : t->text_len) - t->off[id] - 1;
+}
+
 static void strtab_free(strtab *t)
 {
     free(t->text);
@@ -189,8 +197,7 @@ static int strtab_rehash(strtab *t, gb_error *err)
     if (!slot)
         return -1;
     for (size_t id = 0; id < t->n; id++) {
-        const char *s = t->text + t->off[id];
-        size_t i = hash_bytes(s, strlen(s)) & (n_slots - 1);
+        size_t i = hash_bytes(t->text + t->off[id], strtab_len(t, id)) & (n_slots - 1);
         while (slot[i])
             i = (i + 1) & (n_slots - 1);
         slot[i] = id + 1;
@@ -235,9 +242,9 @@ static long long strtab_intern(strtab *t, const char *s, size_t len, gb_error *e
         return -1;
     size_t i = hash_bytes(s, len) & (t->n_slots - 1);
     for (; t->slot[i]; i = (i + 1) & (t->n_slots - 1)) {
-        const char *have = t->text + t->off[t->slot[i] - 1];
-        if (memcmp(have, s, len) == 0 && have[len] == '\0')
-            return (long long)t->slot[i] - 1;
+        size_t id = t->slot[i] - 1;
+        if (strtab_len(t, id) == len && memcmp(t->text + t->off[id], s, len) == 0)
+            return (long long)id;
     }
     if (strtab_append(t, s, len, err))
         return -1;
@@ -733,15 +740,17 @@ static uint64_t count_breaks(scan *sc, const char *b, size_t n, int has_cr)
     return k;
 }
 
-/* Counts the candidate delimiters outside quotes until the header ends. */
+/* Counts the candidate delimiters outside quotes until the header ends
+ * (blank lines before it are skipped, as the parser skips them). */
 static void scan_header(scan *sc, const char *b, size_t n)
 {
     for (size_t i = 0; i < n && !sc->header_done; i++) {
         char c = b[i];
+        sc->content |= c != ' ' && c != '\t' && c != '\r' && c != '\n';
         if (c == '"')
             sc->quoted = !sc->quoted;
         else if (!sc->quoted && (c == '\n' || c == '\r'))
-            sc->header_done = 1;
+            sc->header_done = sc->content;
         else if (!sc->quoted)
             for (int k = 0; k < 3; k++)
                 sc->count[k] += c == (char)delim_cand[k];
@@ -783,8 +792,6 @@ static int scan_file(reader *r, uint64_t *bom)
         const char *nul = memchr(b, '\0', n);
         if (nul)
             return scan_nul(r, &sc, b, nul);
-        for (size_t i = skip; i < n && !sc.content; i++)
-            sc.content = !strchr(" \t\r\n", b[i]);
         scan_header(&sc, b + skip, n - skip);
         sc.breaks += count_breaks(&sc, b, n, r->has_cr);
         size_t ls = last_eol(b, n);
@@ -868,12 +875,12 @@ static void finish_parse(reader *r)
     r->line--; /* back on the last line */
     if (csv_fini(&r->parser, cb_field, cb_row, r) == 0 || r->failed)
         return;
-    if (r->pass == PASS_HEADER)
-        fail(r, "%s:%zu: field %zu of the header opens a quote that is never closed (the file ends inside it)",
-             r->name, r->row_line, r->n_names + 1);
-    else
+    if (r->pass != PASS_HEADER && r->field < r->ds->n_cols)
         fail(r, "%s:%zu: column '%s': a quoted field starting on this row is never closed (the file ends inside it)",
-             r->name, r->row_line, r->field < r->ds->n_cols ? r->ds->cols[r->field].name : "(extra field)");
+             r->name, r->row_line, r->ds->cols[r->field].name);
+    else
+        fail(r, "%s:%zu: field %zu of this %s opens a quote that is never closed (the file ends inside it)", r->name,
+             r->row_line, (r->pass == PASS_HEADER ? r->n_names : r->field) + 1, r->pass == PASS_HEADER ? "header" : "row");
 }
 
 static int parse_from(reader *r, uint64_t off, size_t line)

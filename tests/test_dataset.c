@@ -182,6 +182,10 @@ static void test_delimiters(void)
     }
     gb_dataset_free(ds);
 
+    ds = read_ok(fixture("good/blank_then_semicolon.csv"), 0);
+    ok(ds && ds->n_cols == 2 && ds->row_line[0] == 4, "detection skips blank lines before the header");
+    gb_dataset_free(ds);
+
     /* "x;y;z,w": two ';' against one ',' */
     ds = read_ok(fixture("good/forced_comma.csv"), 0);
     ok(ds && ds->n_cols == 3 && strcmp(ds->cols[2].name, "z,w") == 0, "detection picks the most frequent: ';'");
@@ -285,6 +289,32 @@ static void test_second_pass(void)
     gb_dataset_free(ds);
 }
 
+/* 3000 distinct strings of many lengths, each twice: the dictionary's
+ * hash table probes past strings shorter and longer than the one sought. */
+static void test_many_levels(void)
+{
+    FILE *f = fopen(tmpfile_path("levels.csv"), "w");
+    char text[64];
+    fprintf(f, "key,n\n");
+    for (int i = 0; i < 6000; i++)
+        fprintf(f, "k%.*s%d,%d\n", (i % 3000) % 37, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i % 3000, i);
+    fclose(f);
+    gb_dataset *ds = read_ok(tmpfile_path("levels.csv"), 0);
+    if (!ok(ds && ds->n_rows == 6000 && ds->cols[0].n_levels == 3000, "3000 distinct strings, each twice"))
+        goto out;
+    int good = 1;
+    for (int i = 0; i < 6000; i++) {
+        snprintf(text, sizeof text, "k%.*s%d", (i % 3000) % 37, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i % 3000);
+        good &= strcmp(ds->cols[0].levels[(size_t)ds->cols[0].values[i]], text) == 0;
+    }
+    ok(good, "every code names the text of its row");
+    for (size_t k = 1; k < ds->cols[0].n_levels; k++)
+        good &= strcmp(ds->cols[0].levels[k - 1], ds->cols[0].levels[k]) < 0;
+    ok(good, "the 3000 levels are sorted and distinct");
+out:
+    gb_dataset_free(ds);
+}
+
 static void test_stdin(void)
 {
     int saved = dup(STDIN_FILENO), fd = open(fixture("good/late_text.csv"), O_RDONLY);
@@ -346,6 +376,12 @@ static void test_errors(void)
         "%s:2:4: unexpected '\"': a quote may only open a field or be doubled inside a quoted field (quote the "
         "whole field and write a quote inside it as \"\")",
         fixture("bad/after_quote.csv"));
+    BAD("unterminated_header.csv",
+        "%s:1: field 2 of this header opens a quote that is never closed (the file ends inside it)",
+        fixture("bad/unterminated_header.csv"));
+    BAD("unterminated_extra.csv",
+        "%s:3: field 2 of this row opens a quote that is never closed (the file ends inside it)",
+        fixture("bad/unterminated_extra.csv"));
     /* binary.bin: "\x89PNG\r\n" is line 1, "\x1a\n" line 2, then NUL. */
     BAD("binary.bin", "%s:3:1: NUL byte: this is a binary file (or UTF-16 text), not a CSV text file",
         fixture("bad/binary.bin"));
@@ -678,6 +714,7 @@ int main(void)
     test_line_breaks();
     test_categorical();
     test_second_pass();
+    test_many_levels();
     test_stdin();
     test_errors();
     test_number_syntax();
