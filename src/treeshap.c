@@ -15,7 +15,9 @@
  * than the textbook version: a one fraction is always 0 or 1 (it is a
  * product of indicators), and for every element with one fraction 0 the
  * unwound sum times (o - z) is the same number, so those elements cost O(1)
- * at a leaf instead of O(depth).
+ * at a leaf instead of O(depth).  UNWIND and UNWOUND_SUM solve their
+ * recurrence from both ends (see unwind_split): the textbook's one-sided
+ * solve loses all precision on deep paths with skewed covers.
  *
  * Zero cover.  A node no training data reached (cover 0) gives its children
  * zero fraction 0, as does a child with cover 0: where nothing was seen, an
@@ -122,6 +124,8 @@ static int measure_tree(const gb_model *m, const gb_tree *t, size_t ti, int32_t 
         if (nd->feature < 0 || nd->feature >= m->n_features)
             return gb_error_set(err, "tree %zu, node %d: split feature %d is out of range (the model has %d features)",
                                 ti, i, nd->feature, m->n_features);
+        if ((nd->flags & GB_NODE_CATEGORICAL) && (size_t)nd->cat_begin + nd->cat_words > m->n_cat_bits)
+            return gb_error_set(err, "tree %zu, node %d: category set lies outside the model's category table", ti, i);
         if (depth_of[i] + 1 > GB_MAX_DEPTH)
             return gb_error_set(err, "tree %zu is deeper than %d levels", ti, GB_MAX_DEPTH);
         int32_t kids[2] = {nd->left, nd->right};
@@ -354,20 +358,40 @@ static inline void extend_copy(ts_elem *p, const ts_elem *parent, int l, double 
     }
 }
 
+/* Undoing an EXTEND with one fraction 1 means solving, for the weights u[]
+ * the path had before, (l+1) w[k] = z (l-k) u[k] + k u[k-1] (k = 0..l).  The
+ * textbook solves it from the top (k = l down), multiplying the error at
+ * each step by z (l-k) / k; from the bottom the factor is k / (z (l-k)).
+ * Over a deep path either product explodes (at depth 128 with skewed covers
+ * the textbook loses every digit), so each u[k] is taken from the side on
+ * which all the factors are below 1: from the bottom while k < z l / (1+z),
+ * from the top after.  Returns that split point. */
+static inline int unwind_split(int l, double z)
+{
+    return (int)(z * (double)l / (1.0 + z));
+}
+
 /* UNWIND: removes element k from p[0..l], undoing its EXTEND.  An element
  * with o == 0 always has z > 0 here (zero-weight branches are skipped). */
 static inline void unwind(ts_elem *p, int l, int k, const double *inv)
 {
-    double z = p[k].z;
+    double z = p[k].z, lp1 = (double)(l + 1);
     if (p[k].o) {
-        double next = p[l].w, r = inv[l + 1];
-        for (int j = l - 1; j >= 0; j--) {
-            double keep = p[j].w;
-            p[j].w = next * (double)(l + 1) * inv[j + 1];
-            next = keep - p[j].w * z * (double)(l - j) * r;
+        double u[GB_MAX_DEPTH + 2];
+        int m = unwind_split(l, z);
+        if (m > 0) {
+            double iz = 1.0 / z;
+            u[0] = p[0].w * lp1 * inv[l] * iz;
+            for (int j = 1; j < m; j++)
+                u[j] = (p[j].w * lp1 - (double)j * u[j - 1]) * inv[l - j] * iz;
         }
+        u[l - 1] = p[l].w * lp1 * inv[l];
+        for (int j = l - 1; j > m; j--)
+            u[j - 1] = (p[j].w * lp1 - z * (double)(l - j) * u[j]) * inv[j];
+        for (int j = 0; j < l; j++)
+            p[j].w = u[j];
     } else {
-        double s = (double)(l + 1) / z;
+        double s = lp1 / z;
         for (int j = l - 1; j >= 0; j--)
             p[j].w *= s * inv[l - j];
     }
@@ -378,27 +402,30 @@ static inline void unwind(ts_elem *p, int l, int k, const double *inv)
     }
 }
 
-/* UNWOUND_SUM of the n elements with o == 1 whose zero fractions are z[]:
- * for each, the total weight of the path with that element taken out.  The
- * recurrence over j is a serial chain for one element, so all elements are
- * advanced together: independent chains keep the FPU busy. */
-static inline void unwound_sums_hot(const ts_elem *p, int l, const double *z, int n, double *total,
-                                    const double *inv)
+/* UNWOUND_SUM for an element with o == 1 and zero fraction z: the total
+ * weight of the path with that element taken out, by the same two-sided
+ * solve as unwind (the two halves are independent chains, which the CPU
+ * overlaps). */
+static inline double unwound_sum_hot(const ts_elem *p, int l, double z, const double *inv)
 {
-    double next[GB_MAX_DEPTH + 2];
-    double r = inv[l + 1], lp1 = (double)(l + 1);
-    for (int k = 0; k < n; k++) {
-        next[k] = p[l].w;
-        total[k] = 0.0;
-    }
-    for (int j = l - 1; j >= 0; j--) {
-        double a = lp1 * inv[j + 1], b = (double)(l - j) * r, w = p[j].w;
-        for (int k = 0; k < n; k++) {
-            double t = next[k] * a;
-            total[k] += t;
-            next[k] = w - t * z[k] * b;
+    double lp1 = (double)(l + 1), total = 0.0, u;
+    int m = unwind_split(l, z);
+    if (m > 0) {
+        double iz = 1.0 / z;
+        u = p[0].w * lp1 * inv[l] * iz;
+        total = u;
+        for (int j = 1; j < m; j++) {
+            u = (p[j].w * lp1 - (double)j * u) * inv[l - j] * iz;
+            total += u;
         }
     }
+    u = p[l].w * lp1 * inv[l];
+    total += u;
+    for (int j = l - 1; j > m; j--) {
+        u = (p[j].w * lp1 - z * (double)(l - j) * u) * inv[j];
+        total += u;
+    }
+    return total;
 }
 
 /* Credits every feature on the path for leaf value v.  For an element with
@@ -406,30 +433,22 @@ static inline void unwound_sums_hot(const ts_elem *p, int l, const double *z, in
  * same number for all of them, computed once. */
 static void credit_leaf(const ts_walk *wk, const ts_elem *p, int l, double v)
 {
-    double z[GB_MAX_DEPTH + 2], total[GB_MAX_DEPTH + 2];
-    int32_t f[GB_MAX_DEPTH + 2];
-    int n_hot = 0, n_cold = 0;
+    double cold = 0.0;
+    int have_cold = 0;
     for (int i = 1; i <= l; i++) {
         if (p[i].o) {
-            z[n_hot] = p[i].z;
-            f[n_hot++] = p[i].f;
+            double z = p[i].z;
+            wk->phi[p[i].f] += unwound_sum_hot(p, l, z, wk->inv) * (1.0 - z) * v;
         } else {
-            n_cold++;
+            if (!have_cold) {
+                double s = 0.0;
+                for (int j = 0; j < l; j++)
+                    s += p[j].w * wk->inv[l - j];
+                cold = -s * (double)(l + 1) * v;
+                have_cold = 1;
+            }
+            wk->phi[p[i].f] += cold;
         }
-    }
-    if (n_cold) {
-        double s = 0.0;
-        for (int j = 0; j < l; j++)
-            s += p[j].w * wk->inv[l - j];
-        double cold = -s * (double)(l + 1) * v;
-        for (int i = 1; i <= l; i++)
-            if (!p[i].o)
-                wk->phi[p[i].f] += cold;
-    }
-    if (n_hot) {
-        unwound_sums_hot(p, l, z, n_hot, total, wk->inv);
-        for (int k = 0; k < n_hot; k++)
-            wk->phi[f[k]] += total[k] * (1.0 - z[k]) * v;
     }
 }
 

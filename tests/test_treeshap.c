@@ -154,6 +154,119 @@ static void brute_shap(const gb_model *m, const double *x, double *phi)
     free(v);
 }
 
+/* A second exact reference that scales to many features and deep paths.
+ * E[tree | x_S] is a sum over leaves of value * prod over the features e on
+ * the leaf's path of (e in S ? a_e : b_e), where a_e is 1 if x follows every
+ * split on e along the path and 0 otherwise, and b_e the product of the zero
+ * fractions of those splits.  For one such product term, a feature off the
+ * path is a null player and can be dropped (the Shapley value of the others
+ * does not change), so with P features on the path the term gives feature i
+ *     value * (a_i - b_i) * sum_j c_j * j! (P-1-j)! / P!
+ * where c_j is the coefficient of t^j in prod_{e != i} (b_e + a_e t).  Only
+ * sums of products of non-negative numbers: no cancellation at any depth. */
+typedef struct poly_walk {
+    const gb_model *m;
+    const gb_node *nodes;
+    const double *xin;
+    double *a, *b;  /* per feature, along the current path */
+    int *count;     /* splits on each feature along the current path */
+    int *on_path;   /* the distinct features on the current path */
+    int n_on_path;
+    double *phi;    /* the block of the tree's group */
+} poly_walk;
+
+static double shapley_weight(int p, int j)
+{
+    /* j! (p-1-j)! / p! = 1 / (p * C(p-1, j)) */
+    double c = 1.0;
+    for (int k = 1; k <= j; k++)
+        c = c * (double)(p - 1 - j + k) / (double)k;
+    return 1.0 / ((double)p * c);
+}
+
+static void poly_leaf(poly_walk *pw, double value)
+{
+    int p = pw->n_on_path;
+    double c[GB_MAX_DEPTH + 2];
+    for (int ii = 0; ii < p; ii++) {
+        int i = pw->on_path[ii], deg = 0;
+        c[0] = 1.0;
+        for (int ee = 0; ee < p; ee++) {
+            int e = pw->on_path[ee];
+            if (e == i)
+                continue;
+            c[deg + 1] = 0.0;
+            for (int j = deg + 1; j >= 1; j--)
+                c[j] = c[j] * pw->b[e] + c[j - 1] * pw->a[e];
+            c[0] *= pw->b[e];
+            deg++;
+        }
+        double sum = 0.0;
+        for (int j = 0; j <= deg; j++)
+            sum += c[j] * shapley_weight(p, j);
+        pw->phi[i] += value * (pw->a[i] - pw->b[i]) * sum;
+    }
+}
+
+static void poly_node(poly_walk *pw, int32_t i)
+{
+    const gb_node *nd = &pw->nodes[i];
+    if (nd->left < 0) {
+        poly_leaf(pw, nd->value);
+        return;
+    }
+    int e = nd->feature;
+    int32_t hot = gb_node_next(pw->m, nd, pw->xin[e]);
+    if (pw->count[e]++ == 0)
+        pw->on_path[pw->n_on_path++] = e;
+    int32_t kids[2] = {nd->left, nd->right};
+    for (int k = 0; k < 2; k++) {
+        double a = pw->a[e], b = pw->b[e];
+        double z = nd->cover > 0.0 ? pw->nodes[kids[k]].cover / nd->cover : 0.0;
+        pw->a[e] = kids[k] == hot ? a : 0.0;
+        pw->b[e] = b * z;
+        poly_node(pw, kids[k]);
+        pw->a[e] = a;
+        pw->b[e] = b;
+    }
+    if (--pw->count[e] == 0)
+        pw->n_on_path--;
+}
+
+/* Shapley values of the path-dependent value function for any number of
+ * features, in the layout of gb_treeshap_row. */
+static void poly_shap(const gb_model *m, const double *x, double *phi)
+{
+    int nf = m->n_features;
+    poly_walk pw = {.m = m};
+    double *xin = malloc((size_t)nf * sizeof *xin);
+    pw.a = malloc((size_t)nf * sizeof *pw.a);
+    pw.b = malloc((size_t)nf * sizeof *pw.b);
+    pw.count = calloc((size_t)nf, sizeof *pw.count);
+    pw.on_path = malloc((size_t)nf * sizeof *pw.on_path);
+    for (int f = 0; f < nf; f++) {
+        xin[f] = gb_model_input(m, x[f]);
+        pw.a[f] = pw.b[f] = 1.0;
+    }
+    pw.xin = xin;
+    memset(phi, 0, (size_t)m->n_groups * (size_t)(nf + 1) * sizeof *phi);
+    for (int g = 0; g < m->n_groups; g++)
+        phi[(size_t)g * (nf + 1) + nf] = m->base[g];
+    for (size_t t = 0; t < m->n_trees; t++) {
+        const gb_tree *tr = &m->trees[t];
+        pw.nodes = tr->nodes;
+        pw.phi = phi + (size_t)tr->group * (nf + 1);
+        pw.n_on_path = 0;
+        poly_node(&pw, 0);
+        pw.phi[nf] += cond_exp(m, tr->nodes, 0, xin, 0u);
+    }
+    free(xin);
+    free(pw.a);
+    free(pw.b);
+    free(pw.count);
+    free(pw.on_path);
+}
+
 /* Largest |got - want| / max(1, |want|) over n numbers (NaN counts as huge). */
 static double max_rel_err(const double *got, const double *want, size_t n)
 {
@@ -550,6 +663,11 @@ static void test_random_against_brute_force(void)
                 printf("#   max relative error %g\n", e);
             if (!ok(a <= 1e-9, "random model %d, row %d: base + sum phi = margin", k, row))
                 printf("#   relative error %g\n", a);
+            double poly[3 * 17];
+            poly_shap(m, x, poly);
+            double pe = max_rel_err(poly, want, n);
+            if (!ok(pe <= 1e-9, "random model %d, row %d: the polynomial reference agrees with enumeration", k, row))
+                printf("#   max relative error %g\n", pe);
         }
         gb_treeshap_ws_free(ws);
         gb_treeshap_free(ts);
@@ -558,10 +676,10 @@ static void test_random_against_brute_force(void)
     printf("# worst error against brute force %g, worst additivity error %g\n", worst_phi, worst_add);
 }
 
-static void test_random_additivity_wide(void)
+static void test_random_wide(void)
 {
-    /* Too many features to enumerate: additivity on every row, and the bias
-     * against the cover-weighted mean E{} computed by the brute force walk. */
+    /* Too many features to enumerate: the polynomial reference, additivity
+     * on every row, and the bias against E{} from the brute force walk. */
     rng r = {7};
     gb_model *m = random_model(&r, 50, 3, 60, 8);
     if (finish(m))
@@ -569,14 +687,20 @@ static void test_random_additivity_wide(void)
     gb_error err;
     gb_treeshap *ts = gb_treeshap_new(m, &err);
     gb_treeshap_ws *ws = gb_treeshap_ws_new(ts, &err);
-    double x[50], phi[3 * 51], worst = 0.0, xin[50] = {0};
+    double x[50], phi[3 * 51], want[3 * 51], worst = 0.0, worst_poly = 0.0, xin[50] = {0};
     for (int row = 0; row < 200; row++) {
         random_row(&r, 50, x);
         gb_treeshap_row(ts, ws, x, phi);
         double a = additivity_err(m, x, phi);
         worst = a > worst ? a : worst;
+        if (row < 40) {
+            poly_shap(m, x, want);
+            double e = max_rel_err(phi, want, 3 * 51);
+            worst_poly = e > worst_poly ? e : worst_poly;
+        }
     }
     ok(worst <= 1e-9, "50 features, 60 trees of depth <= 8, 3 groups: additivity on 200 rows (worst %g)", worst);
+    ok(worst_poly <= 1e-9, "50 features: TreeSHAP = polynomial reference on 40 rows (worst %g)", worst_poly);
     double base[3] = {m->base[0], m->base[1], m->base[2]};
     for (size_t t = 0; t < m->n_trees; t++)
         base[m->trees[t].group] += cond_exp(m, m->trees[t].nodes, 0, xin, 0u);
@@ -678,6 +802,95 @@ static void test_edge_models(void)
     gb_model_free(m);
 }
 
+/* The deepest tree a model may hold (GB_MAX_DEPTH levels), as a chain: each
+ * split sends one side to a leaf and the other further down.  With distinct
+ * features the path is as long as it gets: the workspace bounds are checked
+ * under ASan, and skewed covers make the textbook UNWOUND_SUM recurrence
+ * lose every digit (it did here before the two-sided solve), so the values
+ * are checked against the polynomial reference.  With three features
+ * cycling, the path unwinds at every level and the brute force can
+ * enumerate. */
+static void test_deepest_chain(void)
+{
+    static const struct {
+        int n_features;
+        double left_share;
+    } variants[] = {{GB_MAX_DEPTH, 0.3}, {GB_MAX_DEPTH, 0.02}, {GB_MAX_DEPTH, 0.98}, {3, 0.3}, {3, 0.01}};
+    for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
+        int nf = variants[v].n_features, n = 2 * GB_MAX_DEPTH + 1;
+        double share = variants[v].left_share, cover = 1e6;
+        gb_model *m = new_model(nf, 1);
+        gb_node *t = malloc((size_t)n * sizeof *t);
+        for (int d = 0; d < GB_MAX_DEPTH; d++) {
+            /* Node 2d splits; its left child 2d+1 is a leaf, its right 2d+2.
+             * The left share alternates between share and 1 - share. */
+            double l = d % 2 ? share : 1.0 - share;
+            t[2 * d] = split(d % nf, 0.5 + 0.001 * d, 2 * d + 1, 2 * d + 2, cover, 0);
+            t[2 * d + 1] = leaf(sin(d), cover * l);
+            cover *= 1.0 - l;
+        }
+        t[n - 1] = leaf(5, cover);
+        add_tree(m, 0, t, n);
+        free(t);
+        if (finish(m))
+            exit(1);
+        double x[GB_MAX_DEPTH], phi[GB_MAX_DEPTH + 1], want[GB_MAX_DEPTH + 1];
+        for (int row = 0; row < 2; row++) {
+            /* Row 0 runs down the whole spine (NaN goes right); row 1 leaves
+             * it where feature 100 (or 1) is 0. */
+            for (int f = 0; f < nf; f++)
+                x[f] = f % 5 == 0 ? NAN : 1.0;
+            if (row == 1)
+                x[nf > 100 ? 100 : 1] = 0.0;
+            shap(m, x, phi);
+            ok(additivity_err(m, x, phi) <= 1e-9, "chain of %d levels, %d features, left shares %g: additivity, row %d",
+               m->max_depth, nf, share, row);
+            poly_shap(m, x, want);
+            double e = max_rel_err(phi, want, (size_t)nf + 1);
+            if (!ok(e <= 1e-9, "chain of %d levels, %d features, left shares %g: polynomial reference agrees, row %d",
+                    m->max_depth, nf, share, row))
+                printf("#   max relative error %g\n", e);
+            if (nf <= 10) {
+                brute_shap(m, x, want);
+                ok(max_rel_err(phi, want, (size_t)nf + 1) <= 1e-9,
+                   "chain of %d levels over 3 cycling features: brute force agrees, row %d", m->max_depth, row);
+            }
+        }
+        gb_model_free(m);
+    }
+}
+
+/* gb_treeshap_new re-checks what its walk relies on, so a model that never
+ * went through gb_model_finish is refused with a sentence, not a crash. */
+static void test_unchecked_models(void)
+{
+    static const struct {
+        int32_t left, right, feature;
+        uint32_t cat_words;
+        const char *want, *what;
+    } cases[] = {
+        {1, 7, 0, 0, "out of range", "a child index past the end"},
+        {1, 1, 0, 0, "reached twice", "both children the same node"},
+        {1, 2, 5, 0, "split feature 5", "a feature the model does not have"},
+        {1, 2, 0, 3, "category set", "a category set past the table"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        gb_model *m = new_model(2, 1);
+        gb_node t[] = {split(cases[k].feature, 0.5, cases[k].left, cases[k].right, 2, 0), leaf(1, 1), leaf(2, 1)};
+        if (cases[k].cat_words) {
+            t[0].flags = GB_NODE_CATEGORICAL;
+            t[0].cat_words = cases[k].cat_words;
+        }
+        add_tree(m, 0, t, 3);
+        gb_error err = {{0}};
+        gb_treeshap *ts = gb_treeshap_new(m, &err);
+        ok(ts == NULL && strstr(err.msg, cases[k].want), "unchecked model with %s is refused: %s", cases[k].what,
+           err.msg);
+        gb_treeshap_free(ts);
+        gb_model_free(m);
+    }
+}
+
 int main(void)
 {
     test_two_features();
@@ -687,8 +900,10 @@ int main(void)
     test_zero_cover();
     test_groups();
     test_random_against_brute_force();
-    test_random_additivity_wide();
+    test_random_wide();
     test_threads_and_reuse();
     test_edge_models();
+    test_deepest_chain();
+    test_unchecked_models();
     return tap_done();
 }
