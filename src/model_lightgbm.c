@@ -203,8 +203,8 @@ static double *read_array(const lgb_reader *r, size_t tree, const char *key, con
 
 /* Reads a value that must be a single integer in [lo, hi].  where prefixes
  * the key in messages ("" or "tree 3: "). */
-static int header_int(const lgb_reader *r, const char *where, const char *key, const lgb_field *f, long lo, long hi,
-                      long *out)
+static int header_int(const lgb_reader *r, const char *where, const char *key, const lgb_field *f, long lo,
+                      long hi, long *out)
 {
     const char *p = f->s, *end = f->s + f->n, *tok;
     size_t len;
@@ -214,8 +214,8 @@ static int header_int(const lgb_reader *r, const char *where, const char *key, c
         return gb_error_set(r->err, "%s:%d: %s%s: '%.*s' is not an integer", r->path, f->line, where, key,
                             (int)(f->n > 40 ? 40 : f->n), f->s);
     if (v < (double)lo || v > (double)hi)
-        return gb_error_set(r->err, "%s:%d: %s%s=%.0f is out of range (%ld to %ld)", r->path, f->line, where, key,
-                            v, lo, hi);
+        return gb_error_set(r->err, "%s:%d: %s%s=%.0f is out of range (%ld to %ld)", r->path, f->line, where,
+                            key, v, lo, hi);
     *out = (long)v;
     return 0;
 }
@@ -233,8 +233,8 @@ static const char *const header_keys[H_NKEYS] = {
 /* Splits "key=value" (or a bare "key") and files the value under its key if
  * the key is one of names[0..n-1].  Returns the key's index, n for a key we
  * ignore, or -1 (err set) when a key we read appears twice. */
-static int file_field(const lgb_reader *r, const lgb_line *l, const char *const *names, int n, lgb_field *fields,
-                      const char *where)
+static int file_field(const lgb_reader *r, const lgb_line *l, const char *const *names, int n,
+                      lgb_field *fields, const char *where)
 {
     const char *eq = memchr(l->s, '=', l->n);
     size_t klen = eq ? (size_t)(eq - l->s) : l->n;
@@ -242,8 +242,8 @@ static int file_field(const lgb_reader *r, const lgb_line *l, const char *const 
         if (strlen(names[k]) != klen || memcmp(names[k], l->s, klen) != 0)
             continue;
         if (fields[k].s)
-            return gb_error_set(r->err, "%s:%d: %s: %s appears twice (first on line %d)", r->path, l->no, where,
-                                names[k], fields[k].line);
+            return gb_error_set(r->err, "%s:%d: %s: %s appears twice (first on line %d)", r->path, l->no,
+                                where, names[k], fields[k].line);
         fields[k].s = eq ? eq + 1 : l->s + l->n;
         fields[k].n = eq ? l->n - klen - 1 : 0;
         fields[k].line = l->no;
@@ -284,8 +284,8 @@ static int read_block(lgb_reader *r, size_t tree, const char *const *names, int 
             return -1;
     }
     if (tree == SIZE_MAX)
-        return gb_error_set(r->err, "%s: no 'Tree=' line: the file is not a LightGBM model or it is truncated",
-                            r->path);
+        return gb_error_set(
+            r->err, "%s: no 'Tree=' line: the file is not a LightGBM model or it is truncated", r->path);
     return 0;
 }
 
@@ -318,7 +318,9 @@ static int read_feature_list(const lgb_reader *r, const lgb_field *f, gb_model *
 
 /* ---- objectives --------------------------------------------------------- */
 
-enum { OBJ_IDENTITY, OBJ_IDENTITY_SQRT, OBJ_EXP, OBJ_BINARY, OBJ_XENTROPY, OBJ_MULTI, OBJ_OVA, OBJ_UNSUPPORTED };
+enum {
+    OBJ_IDENTITY, OBJ_IDENTITY_SQRT, OBJ_EXP, OBJ_BINARY, OBJ_XENTROPY, OBJ_MULTI, OBJ_OVA, OBJ_UNSUPPORTED
+};
 
 /* Each group: the canonical name, then its aliases (include/LightGBM/
  * config.h ParseObjectiveAlias), and what ConvertOutput does for them.
@@ -330,7 +332,8 @@ static const struct {
     int kind;
     const char *names;
 } objectives[] = {
-    {OBJ_IDENTITY_SQRT, "regression regression_l2 mean_squared_error mse l2 l2_root root_mean_squared_error rmse"},
+    {OBJ_IDENTITY_SQRT,
+     "regression regression_l2 mean_squared_error mse l2 l2_root root_mean_squared_error rmse"},
     {OBJ_IDENTITY_SQRT, "regression_l1 mean_absolute_error l1 mae"},
     {OBJ_IDENTITY_SQRT, "mape mean_absolute_percentage_error"},
     {OBJ_IDENTITY_SQRT, "quantile"}, {OBJ_IDENTITY_SQRT, "fair"}, {OBJ_IDENTITY, "huber"},
@@ -361,14 +364,17 @@ typedef struct lgb_objective {
 } lgb_objective;
 
 /* Reads the `k:v` parameters and the `sqrt` flag after the name. */
-static int objective_params(const lgb_reader *r, const lgb_field *f, const char *p, int kind, lgb_objective *o)
+static int objective_params(const lgb_reader *r, const lgb_field *f, const char *p, int kind,
+                            lgb_objective *o)
 {
     const char *end = f->s + f->n, *tok;
     size_t len;
     while ((tok = next_token(&p, end, &len)) != NULL) {
         if (len == 4 && memcmp(tok, "sqrt", 4) == 0 && kind == OBJ_IDENTITY_SQRT)
-            return gb_error_set(r->err, "%s:%d: objective: the sqrt option (predictions are sign(r)*r^2) is not "
-                                "supported: glassbox has no such link", r->path, f->line);
+            return gb_error_set(r->err,
+                                "%s:%d: objective: the sqrt option (predictions are sign(r)*r^2) is not "
+                                "supported: glassbox has no such link",
+                                r->path, f->line);
         const char *colon = memchr(tok, ':', len);
         if (!colon)
             continue;
@@ -411,15 +417,17 @@ static int read_objective(const lgb_reader *r, const lgb_field *f, long num_clas
     }
     int group = find_objective(name, nlen);
     if (group < 0)
-        return gb_error_set(r->err, "%s:%d: objective '%.*s' is not a LightGBM objective glassbox knows", r->path,
-                            f->line, (int)(nlen > 60 ? 60 : nlen), name);
+        return gb_error_set(r->err, "%s:%d: objective '%.*s' is not a LightGBM objective glassbox knows",
+                            r->path, f->line, (int)(nlen > 60 ? 60 : nlen), name);
     int kind = objectives[group].kind;
     char canonical[32];
     snprintf(canonical, sizeof canonical, "%.*s", (int)strcspn(objectives[group].names, " "),
              objectives[group].names);
     if (kind == OBJ_UNSUPPORTED)
-        return gb_error_set(r->err, "%s:%d: objective '%s' is not supported: its output transformation "
-                            "(log(1 + exp(raw))) is not one of glassbox's links", r->path, f->line, canonical);
+        return gb_error_set(r->err,
+                            "%s:%d: objective '%s' is not supported: its output transformation "
+                            "(log(1 + exp(raw))) is not one of glassbox's links",
+                            r->path, f->line, canonical);
     if (p && objective_params(r, f, p, kind, o) != 0)
         return -1;
     m->objective = gb_strdup(canonical, r->err);
@@ -428,16 +436,20 @@ static int read_objective(const lgb_reader *r, const lgb_field *f, long num_clas
     int logistic = kind == OBJ_BINARY || kind == OBJ_XENTROPY, multi = kind == OBJ_MULTI || kind == OBJ_OVA;
     m->link = kind == OBJ_EXP ? GB_LINK_EXP : logistic || kind == OBJ_OVA ? GB_LINK_LOGISTIC
             : kind == OBJ_MULTI ? GB_LINK_SOFTMAX : GB_LINK_IDENTITY;
-    m->n_classes = kind == OBJ_BINARY ? 2 : multi || (kind == OBJ_IDENTITY && num_class > 1) ? (int)num_class : 0;
+    m->n_classes = kind == OBJ_BINARY                                 ? 2
+                   : multi || (kind == OBJ_IDENTITY && num_class > 1) ? (int)num_class
+                                                                      : 0;
     if (logistic && k != 1)
-        return gb_error_set(r->err, "%s:%d: objective %s needs num_tree_per_iteration=1, not %ld", r->path, f->line,
-                            canonical, k);
+        return gb_error_set(r->err, "%s:%d: objective %s needs num_tree_per_iteration=1, not %ld", r->path,
+                            f->line, canonical, k);
     if (multi && o->num_class >= 0 && o->num_class != num_class)
-        return gb_error_set(r->err, "%s:%d: objective says num_class:%ld but the header says num_class=%ld", r->path,
-                            f->line, o->num_class, num_class);
+        return gb_error_set(r->err, "%s:%d: objective says num_class:%ld but the header says num_class=%ld",
+                            r->path, f->line, o->num_class, num_class);
     if (multi && k != num_class)
-        return gb_error_set(r->err, "%s:%d: %s needs one tree per class and iteration, but "
-                            "num_tree_per_iteration=%ld and num_class=%ld", r->path, f->line, canonical, k, num_class);
+        return gb_error_set(r->err,
+                            "%s:%d: %s needs one tree per class and iteration, but "
+                            "num_tree_per_iteration=%ld and num_class=%ld",
+                            r->path, f->line, canonical, k, num_class);
     return 0;
 }
 
@@ -464,48 +476,53 @@ static int check_boundaries(const lgb_reader *r, size_t tree, const lgb_field *f
 {
     for (long i = 0; i <= n; i++)
         if (i == 0 ? b[0] != 0.0 : b[i] < b[i - 1])
-            return gb_error_set(r->err, "%s:%d: tree %zu: cat_boundaries[%ld]: %.0f %s", r->path, f->line, tree, i,
-                                b[i], i == 0 ? "does not start at 0" : "does not follow the previous boundary");
+            return gb_error_set(r->err, "%s:%d: tree %zu: cat_boundaries[%ld]: %.0f %s", r->path, f->line,
+                                tree, i, b[i],
+                                i == 0 ? "does not start at 0" : "does not follow the previous boundary");
     return 0;
 }
 
 /* Parses the arrays a tree needs, with lengths checked against num_leaves
  * and num_cat.  Weights and counts are optional: absent or empty (as some
  * writers leave them for a single leaf) they are simply not there. */
-static int parse_tree_arrays(const lgb_reader *r, size_t tree, int tree_line, const lgb_field *f, int max_feature,
-                             lgb_arrays *t)
+static int parse_tree_arrays(const lgb_reader *r, size_t tree, int tree_line, const lgb_field *f,
+                             int max_feature, lgb_arrays *t)
 {
     enum { PER_INTERNAL, PER_LEAF, PER_CAT, PER_WORD };
     static const struct {
         int key, len, integer, required;
         double lo, hi;
     } spec[] = {
-        {T_LEAF_VALUE, PER_LEAF, 0, 1, -1e300, 1e300},       {T_LEAF_WEIGHT, PER_LEAF, 0, 0, 0.0, 1e300},
-        {T_LEAF_COUNT, PER_LEAF, 1, 0, 0.0, INT32_MAX},      {T_SPLIT_FEATURE, PER_INTERNAL, 1, 1, 0.0, INT32_MAX},
-        {T_THRESHOLD, PER_INTERNAL, 0, 1, -DBL_MAX, DBL_MAX}, {T_DECISION_TYPE, PER_INTERNAL, 1, 0, 0.0, 15.0},
+        {T_LEAF_VALUE, PER_LEAF, 0, 1, -1e300, 1e300}, {T_LEAF_WEIGHT, PER_LEAF, 0, 0, 0.0, 1e300},
+        {T_LEAF_COUNT, PER_LEAF, 1, 0, 0.0, INT32_MAX}, {T_SPLIT_FEATURE, PER_INTERNAL, 1, 1, 0.0, INT32_MAX},
+        {T_THRESHOLD, PER_INTERNAL, 0, 1, -DBL_MAX, DBL_MAX}, {T_DECISION_TYPE, PER_INTERNAL, 1, 0, 0, 15},
         {T_LEFT_CHILD, PER_INTERNAL, 1, 1, INT32_MIN, INT32_MAX},
         {T_RIGHT_CHILD, PER_INTERNAL, 1, 1, INT32_MIN, INT32_MAX},
-        {T_INTERNAL_WEIGHT, PER_INTERNAL, 0, 0, 0.0, 1e300}, {T_INTERNAL_COUNT, PER_INTERNAL, 1, 0, 0.0, INT32_MAX},
-        {T_CAT_BOUNDARIES, PER_CAT, 1, 1, 0.0, INT32_MAX},   {T_CAT_THRESHOLD, PER_WORD, 1, 1, 0.0, UINT32_MAX},
+        {T_INTERNAL_WEIGHT, PER_INTERNAL, 0, 0, 0.0, 1e300},
+        {T_INTERNAL_COUNT, PER_INTERNAL, 1, 0, 0.0, INT32_MAX},
+        {T_CAT_BOUNDARIES, PER_CAT, 1, 1, 0.0, INT32_MAX}, {T_CAT_THRESHOLD, PER_WORD, 1, 1, 0.0, UINT32_MAX},
     };
     char where[48], need[80];
     long linear = 0;
     snprintf(where, sizeof where, "tree %zu: ", tree);
     for (int k = T_NUM_LEAVES; k <= T_NUM_CAT; k++)
         if (!f[k].s)
-            return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree, tree_keys[k]);
+            return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree,
+                                tree_keys[k]);
     if (header_int(r, where, "num_leaves", &f[T_NUM_LEAVES], 1, LGB_MAX_LEAVES, &t->num_leaves) != 0 ||
         header_int(r, where, "num_cat", &f[T_NUM_CAT], 0, LGB_MAX_LEAVES, &t->num_cat) != 0 ||
         (f[T_IS_LINEAR].s && header_int(r, where, "is_linear", &f[T_IS_LINEAR], 0, 1, &linear) != 0))
         return -1;
     if (linear)
-        return gb_error_set(r->err, "%s:%d: tree %zu is a linear tree (is_linear=1): glassbox does not support "
-                            "linear trees", r->path, f[T_IS_LINEAR].line, tree);
+        return gb_error_set(r->err,
+                            "%s:%d: tree %zu is a linear tree (is_linear=1): glassbox does not support "
+                            "linear trees",
+                            r->path, f[T_IS_LINEAR].line, tree);
     size_t L = (size_t)t->num_leaves, want = 0;
     for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++) {
         int k = spec[i].key, len = spec[i].len;
         if ((L == 1 && len != PER_LEAF) || (len >= PER_CAT && t->num_cat == 0))
-            continue; /* LightGBM reads nothing else for a single leaf */
+            continue; /* a single leaf has only per-leaf arrays, num_cat=0 no sets */
         if (!f[k].s || (!spec[i].required && count_tokens(&f[k]) == 0)) {
             if (spec[i].required)
                 return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree,
@@ -520,7 +537,8 @@ static int parse_tree_arrays(const lgb_reader *r, size_t tree, int tree_line, co
             snprintf(need, sizeof need, "%s=%zu needs %zu", len == PER_CAT ? "num_cat" : "num_leaves",
                      len == PER_CAT ? (size_t)t->num_cat : L, want);
         }
-        t->a[k] = read_array(r, tree, tree_keys[k], &f[k], want, spec[i].integer, spec[i].lo, spec[i].hi, need);
+        t->a[k] =
+            read_array(r, tree, tree_keys[k], &f[k], want, spec[i].integer, spec[i].lo, spec[i].hi, need);
         if (!t->a[k] || (k == T_CAT_BOUNDARIES && check_boundaries(r, tree, &f[k], t->a[k], t->num_cat) != 0))
             return -1;
     }
@@ -541,8 +559,8 @@ static int32_t node_index(double c, size_t n_internal)
 
 /* Checks that the child lists make a tree: every child in range, every node
  * but the root the child of exactly one node, all reachable from the root. */
-static int check_structure(const lgb_reader *r, size_t tree, const lgb_field *f, const lgb_arrays *t, int32_t *parent,
-                           int32_t *stack)
+static int check_structure(const lgb_reader *r, size_t tree, const lgb_field *f, const lgb_arrays *t,
+                           int32_t *parent, int32_t *stack)
 {
     size_t ni = (size_t)t->num_leaves - 1, nn = 2 * ni + 1;
     for (size_t i = 0; i < nn; i++)
@@ -552,15 +570,17 @@ static int check_structure(const lgb_reader *r, size_t tree, const lgb_field *f,
             int key = side ? T_RIGHT_CHILD : T_LEFT_CHILD;
             double c = t->a[key][i];
             if (c >= (double)ni || c < -(double)(ni + 1))
-                return gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: child %.0f is out of range (the tree has %zu "
-                                    "internal nodes and %zu leaves)", r->path, f[key].line, tree, tree_keys[key], i,
-                                    c, ni, ni + 1);
+                return gb_error_set(r->err,
+                                    "%s:%d: tree %zu: %s[%zu]: child %.0f is out of range (the tree has %zu "
+                                    "internal nodes and %zu leaves)",
+                                    r->path, f[key].line, tree, tree_keys[key], i, c, ni, ni + 1);
             if (c == 0.0)
                 return gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: the root (node 0) cannot be a child",
                                     r->path, f[key].line, tree, tree_keys[key], i);
             int32_t j = node_index(c, ni);
             if (parent[j] >= 0)
-                return gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: %s %.0f is already the child of node %d",
+                return gb_error_set(r->err,
+                                    "%s:%d: tree %zu: %s[%zu]: %s %.0f is already the child of node %d",
                                     r->path, f[key].line, tree, tree_keys[key], i, c < 0 ? "leaf" : "node",
                                     c < 0 ? -c - 1 : c, parent[j]);
             parent[j] = (int32_t)i;
@@ -579,8 +599,10 @@ static int check_structure(const lgb_reader *r, size_t tree, const lgb_field *f,
         }
     }
     if (reached != nn)
-        return gb_error_set(r->err, "%s:%d: tree %zu: left_child/right_child leave %zu nodes unreachable from the "
-                            "root (they form a cycle)", r->path, f[T_LEFT_CHILD].line, tree, nn - reached);
+        return gb_error_set(r->err,
+                            "%s:%d: tree %zu: left_child/right_child leave %zu nodes unreachable from the "
+                            "root (they form a cycle)",
+                            r->path, f[T_LEFT_CHILD].line, tree, nn - reached);
     return 0;
 }
 
@@ -606,8 +628,10 @@ static int fill_split(const lgb_reader *r, size_t tree, const lgb_field *f, cons
     }
     int missing = (dt >> 2) & 3;
     if (missing == 3)
-        return gb_error_set(r->err, "%s:%d: tree %zu: decision_type[%zu]: %d has missing type 3, which LightGBM "
-                            "does not define", r->path, f[T_DECISION_TYPE].line, tree, i, dt);
+        return gb_error_set(r->err,
+                            "%s:%d: tree %zu: decision_type[%zu]: %d has missing type 3, which LightGBM "
+                            "does not define",
+                            r->path, f[T_DECISION_TYPE].line, tree, i, dt);
     /* None: NaN becomes 0 and no value is "missing", so the default
      * direction is never taken (LightGBM ignores bit 1 then). */
     if (missing == 0)
@@ -622,8 +646,8 @@ static int fill_split(const lgb_reader *r, size_t tree, const lgb_field *f, cons
 
 /* Converts a parsed tree block into t.  cat_base: where this tree's category
  * words start in the model's cat_bits. */
-static int build_tree(const lgb_reader *r, size_t tree, int tree_line, const lgb_field *f, const lgb_arrays *a,
-                      size_t cat_base, gb_tree *out)
+static int build_tree(const lgb_reader *r, size_t tree, int tree_line, const lgb_field *f,
+                      const lgb_arrays *a, size_t cat_base, gb_tree *out)
 {
     size_t L = (size_t)a->num_leaves, ni = L - 1, nn = 2 * ni + 1;
     gb_node *nodes = gb_calloc(nn, sizeof *nodes, r->err);
@@ -653,9 +677,10 @@ static int build_tree(const lgb_reader *r, size_t tree, int tree_line, const lgb
     const double *cin = a->a[by_count ? T_INTERNAL_COUNT : T_INTERNAL_WEIGHT];
     const double *cleaf = a->a[by_count ? T_LEAF_COUNT : T_LEAF_WEIGHT];
     if (!cin || !cleaf || !(cin[0] > 0))
-        return gb_error_set(r->err, "%s:%d: tree %zu has no node weights: internal_count/leaf_count and "
-                            "internal_weight/leaf_weight are missing or zero, and TreeSHAP needs them", r->path,
-                            tree_line, tree);
+        return gb_error_set(r->err,
+                            "%s:%d: tree %zu has no node weights: internal_count/leaf_count and "
+                            "internal_weight/leaf_weight are missing or zero, and TreeSHAP needs them",
+                            r->path, tree_line, tree);
     for (size_t j = 0; j < L; j++)
         nodes[ni + j].cover = cleaf[j];
     for (size_t i = 0; i < ni; i++) {
@@ -735,12 +760,13 @@ static int read_trees(lgb_reader *r, gb_model *m)
         if (ends_block(&l) == 2)
             return 0;
         if (!ends_block(&l))
-            return gb_error_set(r->err, "%s:%d: expected 'Tree=' or 'end of trees', found '%.*s'", r->path, l.no,
-                                (int)(l.n > 40 ? 40 : l.n), l.s);
+            return gb_error_set(r->err, "%s:%d: expected 'Tree=' or 'end of trees', found '%.*s'", r->path,
+                                l.no, (int)(l.n > 40 ? 40 : l.n), l.s);
         if (read_tree(r, m, l.no) != 0)
             return -1;
     }
-    return gb_error_set(r->err, "%s:%d: the file ends before 'end of trees' (truncated?)", r->path, r->line - 1);
+    return gb_error_set(r->err, "%s:%d: the file ends before 'end of trees' (truncated?)", r->path,
+                        r->line - 1);
 }
 
 /* Checks the header's numbers and sets the model's shape. */
@@ -783,8 +809,10 @@ static int finish_trees(const lgb_reader *r, const lgb_field *h, gb_model *m, lo
     if (m->n_trees == 0)
         return gb_error_set(r->err, "%s: the model has no trees", r->path);
     if (m->n_trees % (size_t)k != 0)
-        return gb_error_set(r->err, "%s: the file has %zu trees, which is not a whole number of iterations of "
-                            "num_tree_per_iteration=%ld", r->path, m->n_trees, k);
+        return gb_error_set(r->err,
+                            "%s: the file has %zu trees, which is not a whole number of iterations of "
+                            "num_tree_per_iteration=%ld",
+                            r->path, m->n_trees, k);
     if (h[H_TREE_SIZES].s && count_tokens(&h[H_TREE_SIZES]) != m->n_trees)
         return gb_error_set(r->err, "%s:%d: tree_sizes lists %zu trees, but the file has %zu", r->path,
                             h[H_TREE_SIZES].line, count_tokens(&h[H_TREE_SIZES]), m->n_trees);
@@ -817,9 +845,10 @@ gb_model *gb_model_load_lightgbm(const char *path, const char *buf, size_t len, 
     gb_model *m = gb_model_new(err);
     int rc = m ? 0 : -1;
     /* Each step returns 0 or -1, so || stops at the first failure. */
-    if (rc == 0 && (read_block(&r, SIZE_MAX, header_keys, H_NKEYS, h) || apply_header(&r, h, m, &num_class, &k) ||
-                    read_objective(&r, &h[H_OBJECTIVE], num_class, k, m, &obj) || read_trees(&r, m) ||
-                    finish_trees(&r, h, m, k, obj.leaf_scale)))
+    if (rc == 0 &&
+        (read_block(&r, SIZE_MAX, header_keys, H_NKEYS, h) || apply_header(&r, h, m, &num_class, &k) ||
+         read_objective(&r, &h[H_OBJECTIVE], num_class, k, m, &obj) || read_trees(&r, m) ||
+         finish_trees(&r, h, m, k, obj.leaf_scale)))
         rc = -1;
     freelocale(r.c_loc);
     if (rc == 0 && gb_model_finish(m, err) != 0) {

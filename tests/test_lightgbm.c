@@ -6,11 +6,10 @@
  * reasoning.txt there): this program checks the loaded model's shape, a few
  * nodes' normalised split rules, and every row's margins and transformed
  * outputs against those files, and TreeSHAP on the loaded model against
- * contribs.csv, which LightGBM's own TreeSHAP (Tree::PredictContrib) wrote.  Then it feeds the loader variants of those
- * files that must load (CRLF, a BOM, fallbacks, objective aliases) and
- * damaged ones that must be refused with a message naming the line and the
- * key, and finally every truncation and a few thousand random corruptions,
- * which must never crash (run under ASan/UBSan). */
+ * contribs.csv, which LightGBM's own TreeSHAP (Tree::PredictContrib) wrote.  Then it feeds the loader
+ * variants of those files that must load (CRLF, a BOM, fallbacks, objective aliases) and damaged ones that
+ * must be refused with a message naming the line and the key, and finally every truncation and a few thousand
+ * random corruptions, which must never crash (run under ASan/UBSan). */
 #include "model.h"
 #include "tap.h"
 #include "treeshap.h"
@@ -167,8 +166,8 @@ static void check_rows(const gb_model *m, const char *name, const char *label, d
     rc |= read_table(rel, &margin);
     snprintf(rel, sizeof rel, "%s/predict.csv", name);
     rc |= read_table(rel, &pred);
-    if (!ok(rc == 0 && data.cols == (size_t)m->n_features + 1 && margin.rows == data.rows * (size_t)m->n_groups &&
-                pred.rows == margin.rows,
+    if (!ok(rc == 0 && data.cols == (size_t)m->n_features + 1 &&
+                margin.rows == data.rows * (size_t)m->n_groups && pred.rows == margin.rows,
             "%s: data.csv, margin.csv and predict.csv agree in shape", label))
         goto done;
     double x[8], mg[8], out[8];
@@ -181,8 +180,8 @@ static void check_rows(const gb_model *m, const char *name, const char *label, d
             size_t i = r * (size_t)m->n_groups + (size_t)g;
             double want = margin.v[i * 3 + 2] * scale;
             is_close(mg[g], want, TOL, "%s row %zu class %d: margin", label, r, g);
-            is_close(out[g], want_p ? want_p(want) : pred.v[i * 3 + 2], TOL, "%s row %zu class %d: output", label,
-                     r, g);
+            is_close(out[g], want_p ? want_p(want) : pred.v[i * 3 + 2], TOL, "%s row %zu class %d: output",
+                     label, r, g);
         }
     }
 done:
@@ -206,8 +205,8 @@ static void check_contribs(const gb_model *m, const char *name)
     size_t nf = (size_t)m->n_features, w = nf + 4;
     gb_treeshap *ts = rc == 0 ? gb_treeshap_new(m, &err) : NULL;
     gb_treeshap_ws *ws = ts ? gb_treeshap_ws_new(ts, &err) : NULL;
-    if (ok(ws && want.cols == w && want.rows == data.rows * (size_t)m->n_groups, "%s: contribs.csv read, TreeSHAP set up %s",
-           name, err.msg)) {
+    if (ok(ws && want.cols == w && want.rows == data.rows * (size_t)m->n_groups,
+           "%s: contribs.csv read, TreeSHAP set up %s", name, err.msg)) {
         double x[8], phi[32];
         for (size_t r = 0; r < data.rows; r++) {
             for (size_t f = 0; f < nf; f++)
@@ -220,8 +219,8 @@ static void check_contribs(const gb_model *m, const char *name)
                     double d = fabs(phi[(size_t)g * (nf + 1) + j] - row[2 + j]);
                     worst = fmax(worst, d / fmax(1.0, fabs(row[2 + j])));
                 }
-                ok(worst <= TOL, "%s row %zu class %d: TreeSHAP equals LightGBM's pred_contrib (worst %.3g)", name, r,
-                   g, worst);
+                ok(worst <= TOL, "%s row %zu class %d: TreeSHAP equals LightGBM's pred_contrib (worst %.3g)",
+                   name, r, g, worst);
             }
         }
     }
@@ -251,9 +250,11 @@ static void check_fixture(const expect *e)
         printf("#   %s\n", err.msg);
         return;
     }
-    ok(m->kind == GB_MODEL_TREES && strcmp(m->format, "lightgbm") == 0, "%s: format lightgbm, trees", e->name);
+    ok(m->kind == GB_MODEL_TREES && strcmp(m->format, "lightgbm") == 0, "%s: format lightgbm, trees",
+       e->name);
     ok(strcmp(m->booster, e->booster) == 0, "%s: booster %s (got %s)", e->name, e->booster, m->booster);
-    ok(strcmp(m->objective, e->objective) == 0, "%s: objective %s (got %s)", e->name, e->objective, m->objective);
+    ok(strcmp(m->objective, e->objective) == 0, "%s: objective %s (got %s)", e->name, e->objective,
+       m->objective);
     ok(m->link == e->link, "%s: link %s (got %s)", e->name, gb_link_name(e->link), gb_link_name(m->link));
     ok(m->n_groups == e->n_groups && m->n_classes == e->n_classes, "%s: %d groups, %d classes (got %d, %d)",
        e->name, e->n_groups, e->n_classes, m->n_groups, m->n_classes);
@@ -267,7 +268,8 @@ static void check_fixture(const expect *e)
     for (size_t t = 0; t < m->n_trees; t++)
         groups_ok &= m->trees[t].group == (int32_t)(t % (size_t)e->n_groups);
     ok(groups_ok, "%s: tree t adds to group t %% %d", e->name, e->n_groups);
-    ok(m->base && m->base[0] == 0.0, "%s: base margin 0 (LightGBM keeps the init score in the leaves)", e->name);
+    ok(m->base && m->base[0] == 0.0, "%s: base margin 0 (LightGBM keeps the init score in the leaves)",
+       e->name);
     check_rows(m, e->name, e->name, 1.0, NULL);
     check_contribs(m, e->name);
     gb_model_free(m);
@@ -388,8 +390,8 @@ static void check_variants(void)
      * and tree 0 of regression falls back to its weights. */
     t = fixture_text("constant");
     m = t && edit(&t, "leaf_weight=0\nleaf_count=0", "leaf_weight=\nleaf_count=") ? load_text(t, &err) : NULL;
-    ok(m && m->trees[0].nodes[0].cover == 1.0, "empty leaf_weight= and leaf_count= on a single leaf: cover 1 (%s)",
-       m ? "" : err.msg);
+    ok(m && m->trees[0].nodes[0].cover == 1.0,
+       "empty leaf_weight= and leaf_count= on a single leaf: cover 1 (%s)", m ? "" : err.msg);
     gb_model_free(m);
     free(t);
     t = strdup(base);
@@ -418,8 +420,9 @@ static void check_variants(void)
     for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) {
         t = replace(base, "objective=regression\n", objs[i].line);
         m = t ? load_text(t, &err) : NULL;
-        ok(m && strcmp(m->objective, objs[i].name) == 0 && m->link == objs[i].link, "'%.*s' reads as %s, link %s",
-           (int)strcspn(objs[i].line, "\n"), objs[i].line, objs[i].name, gb_link_name(objs[i].link));
+        ok(m && strcmp(m->objective, objs[i].name) == 0 && m->link == objs[i].link,
+           "'%.*s' reads as %s, link %s", (int)strcspn(objs[i].line, "\n"), objs[i].line, objs[i].name,
+           gb_link_name(objs[i].link));
         gb_model_free(m);
         free(t);
     }
@@ -435,7 +438,8 @@ static void check_variants(void)
 
     /* multiclassova: one sigmoid per class, no normalisation. */
     t = fixture_text("multiclass");
-    m = t && edit(&t, "multiclass num_class:3", "multiclassova num_class:3 sigmoid:2") ? load_text(t, &err) : NULL;
+    m = t && edit(&t, "multiclass num_class:3", "multiclassova num_class:3 sigmoid:2") ? load_text(t, &err)
+                                                                                       : NULL;
     if (ok(m && m->link == GB_LINK_LOGISTIC && m->n_groups == 3 && m->n_classes == 3 &&
                strcmp(m->objective, "multiclassova") == 0,
            "multiclassova sigmoid:2 loads: logistic link on 3 margins (%s)", m ? "" : err.msg))
@@ -468,8 +472,10 @@ typedef struct bad_case {
 static const bad_case bad[] = {
     {"regression", "num_class=1\n", "", 0, 0, "bad.txt: the header has no num_class line"},
     {"regression", "max_feature_idx=2\n", "", 0, 0, "bad.txt: the header has no max_feature_idx line"},
-    {"regression", "num_class=1\n", "num_class=0\n", 0, 0, "bad.txt:3: num_class=0 is out of range (1 to 100000)"},
-    {"regression", "max_feature_idx=2", "max_feature_idx=-1", 0, 0, "bad.txt:6: max_feature_idx=-1 is out of range"},
+    {"regression", "num_class=1\n", "num_class=0\n", 0, 0,
+     "bad.txt:3: num_class=0 is out of range (1 to 100000)"},
+    {"regression", "max_feature_idx=2", "max_feature_idx=-1", 0, 0,
+     "bad.txt:6: max_feature_idx=-1 is out of range"},
     {"regression", "version=v4", "version=v2", 0, 0, "bad.txt:2: version=v2 is not supported"},
     {"regression", "left_child=1 -1 -3 -4\n", "", 0, 0, "bad.txt:31: tree 1 has no left_child line"},
     {"regression", "num_cat=0\n", "", 0, 0, "bad.txt:12: tree 0 has no num_cat line"},
@@ -478,7 +484,8 @@ static const bad_case bad[] = {
     {"regression", "split_feature=0 1 2\n", "split_feature=0 1 2 2\n", 0, 0,
      "bad.txt:15: tree 0: split_feature has 4 values, but num_leaves=4 needs 3"},
     {"regression", "left_child=1 -1 -3\n", "left_child=1 -1 -9\n", 0, 0,
-     "bad.txt:19: tree 0: left_child[2]: child -9 is out of range (the tree has 3 internal nodes and 4 leaves)"},
+     "bad.txt:19: tree 0: left_child[2]: child -9 is out of range (the tree has 3 internal nodes and 4 "
+     "leaves)"},
     {"regression", "right_child=2 -2 -4\n", "right_child=7 -2 -4\n", 0, 0,
      "bad.txt:20: tree 0: right_child[0]: child 7 is out of range"},
     {"regression", "left_child=1 -1 -3\n", "left_child=0 -1 -3\n", 0, 0,
@@ -491,18 +498,24 @@ static const bad_case bad[] = {
      "bad.txt:21: tree 0: leaf_value has 4 values, but num_leaves=500000000 needs 500000000"},
     {"regression", "num_leaves=4\n", "num_leaves=1000000000\n", 0, 0,
      "bad.txt:13: tree 0: num_leaves=1000000000 is out of range (1 to 536870912)"},
-    {"regression", "num_leaves=4\n", "num_leaves=0\n", 0, 0, "bad.txt:13: tree 0: num_leaves=0 is out of range"},
+    {"regression", "num_leaves=4\n", "num_leaves=0\n", 0, 0,
+     "bad.txt:13: tree 0: num_leaves=0 is out of range"},
     {"regression", "num_leaves=4\n", "num_leaves=99999999999999999999\n", 0, 0,
      "bad.txt:13: tree 0: num_leaves=100000000000000000000 is out of range"},
     {"regression", "num_leaves=4\n", "num_leaves=four\n", 0, 0,
      "bad.txt:13: tree 0: num_leaves: 'four' is not an integer"},
     {"regression", "threshold=1.5 0.5", "threshold=1.5 abc", 0, 0,
      "bad.txt:17: tree 0: threshold[1]: 'abc' is not a finite number"},
-    {"regression", "threshold=1.5 0.5", "threshold=1.5 nan", 0, 0, "threshold[1]: 'nan' is not a finite number"},
-    {"regression", "threshold=1.5 0.5", "threshold=inf 0.5", 0, 0, "threshold[0]: 'inf' is not a finite number"},
-    {"regression", "threshold=1.5 0.5", "threshold=1.5 1e999", 0, 0, "threshold[1]: '1e999' is not a finite number"},
-    {"regression", "threshold=1.5 0.5", "threshold=0x1p1 0.5", 0, 0, "threshold[0]: '0x1p1' is not a finite number"},
-    {"regression", "leaf_value=1 2 4 8", "leaf_value=1 2 4 8e", 0, 0, "leaf_value[3]: '8e' is not a finite number"},
+    {"regression", "threshold=1.5 0.5", "threshold=1.5 nan", 0, 0,
+     "threshold[1]: 'nan' is not a finite number"},
+    {"regression", "threshold=1.5 0.5", "threshold=inf 0.5", 0, 0,
+     "threshold[0]: 'inf' is not a finite number"},
+    {"regression", "threshold=1.5 0.5", "threshold=1.5 1e999", 0, 0,
+     "threshold[1]: '1e999' is not a finite number"},
+    {"regression", "threshold=1.5 0.5", "threshold=0x1p1 0.5", 0, 0,
+     "threshold[0]: '0x1p1' is not a finite number"},
+    {"regression", "leaf_value=1 2 4 8", "leaf_value=1 2 4 8e", 0, 0,
+     "leaf_value[3]: '8e' is not a finite number"},
     {"regression", "decision_type=0 4 10", "decision_type=0 4.5 10", 0, 0,
      "bad.txt:18: tree 0: decision_type[1]: '4.5' is not an integer"},
     {"regression", "decision_type=0 4 10", "decision_type=0 12 10", 0, 0,
@@ -517,7 +530,8 @@ static const bad_case bad[] = {
      "bad.txt:23: tree 0: leaf_count[2]: -30 is out of range"},
     {"regression", "is_linear=0", "is_linear=1", 0, 0,
      "bad.txt:27: tree 0 is a linear tree (is_linear=1): glassbox does not support linear trees"},
-    {"regression", "objective=regression", "objective=regression sqrt", 0, 0, "bad.txt:7: objective: the sqrt option"},
+    {"regression", "objective=regression", "objective=regression sqrt", 0, 0,
+     "bad.txt:7: objective: the sqrt option"},
     {"regression", "objective=regression", "objective=frobnicate", 0, 0,
      "bad.txt:7: objective 'frobnicate' is not a LightGBM objective glassbox knows"},
     {"regression", "objective=regression", "objective=xentlambda", 0, 0,
@@ -545,7 +559,8 @@ static const bad_case bad[] = {
      "bad.txt:12: tree 0 has no node weights"},
     {"regression", "\nTree=0", "\nend of trees\nTree=0", 0, 0, "bad.txt: the model has no trees"},
     {"binary", "sigmoid:1", "sigmoid:0", 0, 0, "bad.txt:7: objective: sigmoid:0 must be greater than zero"},
-    {"binary", "sigmoid:1", "sigmoid:abc", 0, 0, "bad.txt:7: objective: 'sigmoid:abc' is not a valid sigmoid"},
+    {"binary", "sigmoid:1", "sigmoid:abc", 0, 0,
+     "bad.txt:7: objective: 'sigmoid:abc' is not a valid sigmoid"},
     {"binary", "num_tree_per_iteration=1", "num_tree_per_iteration=2", 0, 0,
      "bad.txt:7: objective binary needs num_tree_per_iteration=1, not 2"},
     {"multiclass", "num_class:3", "num_class:4", 0, 0,
@@ -597,16 +612,23 @@ static void check_deep_tree(void)
     enum { N = 200 };
     size_t cap = 64 * 1024, n = 0;
     char *t = malloc(cap);
-    n += (size_t)snprintf(t + n, cap - n, "tree\nversion=v4\nnum_class=1\nmax_feature_idx=0\nobjective=regression\n"
-                                          "Tree=0\nnum_leaves=%d\nnum_cat=0\n", N + 1);
+    n += (size_t)snprintf(t + n, cap - n,
+                          "tree\nversion=v4\nnum_class=1\nmax_feature_idx=0\nobjective=regression\n"
+                          "Tree=0\nnum_leaves=%d\nnum_cat=0\n",
+                          N + 1);
     const char *keys[] = {"split_feature=", "threshold=", "left_child=", "right_child=", "internal_count=",
                           "leaf_value=", "leaf_count="};
     for (int k = 0; k < 7; k++) {
         n += (size_t)snprintf(t + n, cap - n, "%s", keys[k]);
         for (int i = 0; i < (k < 5 ? N : N + 1); i++) {
             /* node i: left leaf i, right node i+1; the last node's right is leaf N */
-            int v = k == 0 ? 0 : k == 1 ? i : k == 2 ? ~i : k == 3 ? (i + 1 < N ? i + 1 : ~N) : k == 4 ? N + 1 - i
-                  : k == 5 ? 1 : 1;
+            int v = k == 0   ? 0
+                    : k == 1 ? i
+                    : k == 2 ? ~i
+                    : k == 3 ? (i + 1 < N ? i + 1 : ~N)
+                    : k == 4 ? N + 1 - i
+                    : k == 5 ? 1
+                             : 1;
             n += (size_t)snprintf(t + n, cap - n, "%d ", v);
         }
         n += (size_t)snprintf(t + n, cap - n, "\n");
@@ -636,8 +658,9 @@ static void check_truncations(const char *name)
             accepted++;
         gb_model_free(m);
     }
-    ok(accepted == 0, "%s: all %zu truncations before the end of the trees are refused with a message (%zu not)", name,
-       stop, accepted);
+    ok(accepted == 0,
+       "%s: all %zu truncations before the end of the trees are refused with a message (%zu not)", name, stop,
+       accepted);
     gb_error err = {""};
     gb_model *m = load_bytes(t, stop, &err);
     ok(m != NULL, "%s: the prefix ending at 'end of trees' loads", name);
@@ -669,7 +692,8 @@ static void check_corruptions(const char *name, unsigned seed)
         if (!m && err.msg[0] == '\0')
             silent++;
         if (m) {
-            double *x = calloc((size_t)m->n_features, sizeof *x), *mg = calloc((size_t)m->n_groups, sizeof *mg);
+            double *x = calloc((size_t)m->n_features, sizeof *x),
+                   *mg = calloc((size_t)m->n_groups, sizeof *mg);
             x[0] = NAN;
             gb_model_margin(m, x, mg);
             free(x);
@@ -693,7 +717,8 @@ int main(void)
     check_deep_tree();
     {
         gb_error err = {""};
-        ok(!load_bytes("", 0, &err) && strstr(err.msg, "bad.txt: no 'Tree=' line"), "an empty file is refused");
+        ok(!load_bytes("", 0, &err) && strstr(err.msg, "bad.txt: no 'Tree=' line"),
+           "an empty file is refused");
         ok(!load_text("\x7f" "ELF\x01\x02garbage", &err) && err.msg[0], "binary garbage is refused");
     }
     check_truncations("regression");
