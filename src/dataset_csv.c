@@ -11,7 +11,9 @@
  * are re-read in a second pass over only as many rows as needed, so the
  * common all-numeric file is parsed once.  All state lives in one struct on
  * the caller's stack: threads may read files at the same time. */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memrchr, qsort_r, strtod_l, newlocale */
+#endif
 #include "dataset.h"
 
 #include <csv.h>
@@ -780,8 +782,8 @@ static int scan_nul(reader *r, scan *sc, const char *b, const char *nul)
 static int scan_file(reader *r, uint64_t *bom)
 {
     scan sc = {0};
-    const char *b;
-    size_t n;
+    const char *b = NULL;
+    size_t n = 0;
     int k;
     seek_source(&r->src, 0);
     while ((k = next_chunk(r, 0, &b, &n)) > 0) {
@@ -885,8 +887,8 @@ static void finish_parse(reader *r)
 
 static int parse_from(reader *r, uint64_t off, size_t line)
 {
-    const char *b;
-    size_t n;
+    const char *b = NULL;
+    size_t n = 0;
     int k = 0;
     r->line = line;
     seek_source(&r->src, off);
