@@ -5,7 +5,7 @@
  * the next node, so the recursion walks memory forwards), with the zero
  * fractions cover_child / cover_node already divided out and the reciprocals
  * the path arithmetic needs kept in a table.  The split decision itself is
- * always taken by gb_node_next on the model's own node, so missing values,
+ * always taken by gb_node_next on a copy of the model's node, so missing values,
  * categorical sets and LightGBM's zero rules are never re-implemented here.
  *
  * The path algorithm is the one of Lundberg, Erion and Lee (2018/2020,
@@ -56,7 +56,7 @@ struct gb_treeshap {
     double *base;    /* [n_groups] */
     ts_tree *trees;
     ts_node *nodes;
-    double *inv;     /* inv[k] = 1 / k for k = 1 .. max_depth + 2 */
+    double *inv;     /* inv[k] = 1 / k for k = 1 .. max_depth + 3 */
     size_t path_len; /* path elements a workspace needs */
 };
 
