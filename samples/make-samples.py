@@ -8,8 +8,6 @@ same files.  The datasets are the copies that scikit-learn ships; see
 samples/README.md for where they come from and their licences.
 """
 import os
-import sys
-
 import numpy as np
 import pandas as pd
 import xgboost as xgb
@@ -18,8 +16,25 @@ from sklearn.ensemble import RandomForestClassifier, GradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tools"))
-from glassbox_export_sklearn import export_to_file  # noqa: E402
+
+
+def _exporter():
+    """tools/glassbox-export-sklearn, imported although its name has dashes."""
+    import importlib.machinery
+    import importlib.util
+    path = os.path.join(HERE, "..", "tools", "glassbox-export-sklearn")
+    loader = importlib.machinery.SourceFileLoader("glassbox_export_sklearn", path)
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+EXPORTER = _exporter()
+
+
+def export_to_file(model, path, feature_names):
+    EXPORTER.write(EXPORTER.export(model, feature_names), path)
 
 
 def write_csv(df, path):

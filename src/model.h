@@ -41,8 +41,12 @@ enum {
     GB_NODE_DEFAULT_LEFT = 1u << 0, /* a missing value goes left */
     GB_NODE_CATEGORICAL = 1u << 1,  /* categories in the node's set go left */
     GB_NODE_NAN_AS_ZERO = 1u << 2,  /* LightGBM: NaN is replaced by 0 first */
-    GB_NODE_ZERO_MISSING = 1u << 3  /* LightGBM: |x| <= 1e-35 counts as missing */
+    GB_NODE_ZERO_MISSING = 1u << 3, /* LightGBM: |x| <= 1e-35f counts as missing */
+    GB_NODE_CAT_TRUNCATE = 1u << 4  /* LightGBM: a category is (int)x, so -1 < x < 0 is 0 */
 };
+
+/* LightGBM's kZeroThreshold is the float 1e-35f, which is this double. */
+#define GB_LIGHTGBM_ZERO 1.0000000180025095e-35
 
 typedef struct gb_node {
     int32_t feature;   /* -1 for a leaf */
@@ -121,11 +125,18 @@ static inline int32_t gb_node_next(const gb_model *m, const gb_node *nd, double 
             return (nd->flags & GB_NODE_DEFAULT_LEFT) ? nd->left : nd->right;
         x = 0.0;
     }
-    if ((nd->flags & GB_NODE_ZERO_MISSING) && fabs(x) <= 1e-35)
+    if ((nd->flags & GB_NODE_ZERO_MISSING) && fabs(x) <= GB_LIGHTGBM_ZERO)
         return (nd->flags & GB_NODE_DEFAULT_LEFT) ? nd->left : nd->right;
     if (nd->flags & GB_NODE_CATEGORICAL) {
-        /* Negative, fractional parts truncated, beyond the set: not in it. */
-        if (!(x >= 0.0) || x >= 4294967296.0)
+        /* Fractional parts are truncated; negative values and values beyond
+         * the set are not in it (XGBoost), except that LightGBM's (int)x
+         * makes -1 < x < 0 category 0. */
+        if (!(x >= 0.0)) {
+            if (!((nd->flags & GB_NODE_CAT_TRUNCATE) && x > -1.0))
+                return nd->right;
+            x = 0.0;
+        }
+        if (x >= 4294967296.0)
             return nd->right;
         uint64_t v = (uint64_t)x;
         uint64_t w = v >> 5;

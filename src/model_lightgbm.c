@@ -620,7 +620,7 @@ static int fill_split(const lgb_reader *r, size_t tree, const lgb_field *f, cons
                                 "(num_cat=%ld)", r->path, f[T_THRESHOLD].line, tree, i, th, t->num_cat);
         const double *b = t->a[T_CAT_BOUNDARIES];
         size_t c = (size_t)th;
-        nd->flags = GB_NODE_CATEGORICAL;
+        nd->flags = GB_NODE_CATEGORICAL | GB_NODE_CAT_TRUNCATE;
         nd->split = 0.0;
         nd->cat_begin = (uint32_t)(cat_base + (size_t)b[c]);
         nd->cat_words = (uint32_t)(b[c + 1] - b[c]);

@@ -81,6 +81,27 @@ static void test_finish(void)
     gb_model_free(m);
 }
 
+/* The split rule's LightGBM cases, which the hand-made fixtures leave out:
+ * its zero threshold is the float 1e-35f, and (int)x makes -0.5 category 0. */
+static void test_node_rules(void)
+{
+    uint32_t bits[1] = {1u}; /* the set {0} */
+    gb_model m = {.cat_bits = bits, .n_cat_bits = 1};
+    gb_node cat = {.feature = 0, .left = 1, .right = 2, .flags = GB_NODE_CATEGORICAL, .cat_words = 1};
+    ok(gb_node_next(&m, &cat, 0.0) == 1, "category 0 is in {0}");
+    ok(gb_node_next(&m, &cat, -0.5) == 2, "XGBoost: -0.5 is not a category");
+    cat.flags |= GB_NODE_CAT_TRUNCATE;
+    ok(gb_node_next(&m, &cat, -0.5) == 1, "LightGBM: (int)-0.5 is category 0");
+    ok(gb_node_next(&m, &cat, -1.0) == 2, "LightGBM: -1 is not a category");
+    ok(gb_node_next(&m, &cat, 0.75) == 1, "0.75 truncates to category 0");
+    ok(gb_node_next(&m, &cat, NAN) == 2, "NaN is not a category");
+    gb_node zero = {.feature = 0, .left = 1, .right = 2, .split = -5.0,
+                    .flags = GB_NODE_NAN_AS_ZERO | GB_NODE_ZERO_MISSING | GB_NODE_DEFAULT_LEFT};
+    ok(gb_node_next(&m, &zero, 1.00000001e-35) == 1, "|x| <= 1e-35f counts as missing");
+    ok(gb_node_next(&m, &zero, 1.1e-35) == 2, "1.1e-35 is a value");
+    ok(gb_node_next(&m, &zero, NAN) == 1, "NaN becomes 0, which is missing");
+}
+
 static void test_links(void)
 {
     gb_model m = {.n_groups = 3, .link = GB_LINK_SOFTMAX};
@@ -221,6 +242,7 @@ static void test_binding(void)
 int main(void)
 {
     test_finish();
+    test_node_rules();
     test_links();
     test_rowspec();
     test_numfmt();

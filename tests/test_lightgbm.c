@@ -312,10 +312,10 @@ static void check_categorical_nodes(void)
         return;
     const gb_node *a = &m->trees[0].nodes[0];
     const gb_node *b = &m->trees[1].nodes[m->trees[1].nodes[0].left];
-    ok(a->flags == GB_NODE_CATEGORICAL && a->cat_words == 3 && m->cat_bits[a->cat_begin] == 10 &&
+    ok(a->flags == (GB_NODE_CATEGORICAL | GB_NODE_CAT_TRUNCATE) && a->cat_words == 3 && m->cat_bits[a->cat_begin] == 10 &&
            m->cat_bits[a->cat_begin + 1] == 2 && m->cat_bits[a->cat_begin + 2] == 64,
        "tree 0 root: categorical, 3-word set 10 2 64, no missing flags");
-    ok(b->flags == GB_NODE_CATEGORICAL && b->cat_words == 2 && m->cat_bits[b->cat_begin] == 2147483648u &&
+    ok(b->flags == (GB_NODE_CATEGORICAL | GB_NODE_CAT_TRUNCATE) && b->cat_words == 2 && m->cat_bits[b->cat_begin] == 2147483648u &&
            m->cat_bits[b->cat_begin + 1] == 1,
        "tree 1: decision_type 11 gives a plain categorical node, set 2^31 1");
     ok(m->n_cat_bits == 6, "all 6 words in cat_bits (got %zu)", m->n_cat_bits);
