@@ -763,8 +763,8 @@ static void scan_header(scan *sc, const char *b, size_t n)
 static size_t last_eol(const char *b, size_t n)
 {
     const char *lf = memrchr(b, '\n', n), *cr = memrchr(b, '\r', n);
-    const char *e = lf > cr ? lf : cr;
-    return e ? (size_t)(e - b) + 1 : 0;
+    size_t a = lf ? (size_t)(lf - b) + 1 : 0, c = cr ? (size_t)(cr - b) + 1 : 0;
+    return a > c ? a : c;
 }
 
 static int scan_nul(reader *r, scan *sc, const char *b, const char *nul)
@@ -818,18 +818,30 @@ static int scan_file(reader *r, uint64_t *bom)
 /* ---------------------------------------------------------------------- */
 /* Feeding libcsv one line at a time                                      */
 
-/* Offset just past the line break ending the line that starts at pos in
- * b[0..n): "\n", "\r\n" or a lone "\r" (old Mac files); n if none. */
-static size_t line_end(const char *b, size_t pos, size_t n, int has_cr)
+/* Finds where each line of b[0..n) ends: "\n", "\r\n" or a lone "\r" (old
+ * Mac files).  The next '\n' and '\r' are remembered between lines, so that
+ * a file without one of them is not searched to its end on every line. */
+typedef struct eol_finder {
+    const char *b;
+    size_t n, lf, cr; /* offsets of the next '\n' and '\r', n if none */
+    int has_cr;
+} eol_finder;
+
+static size_t find_byte(const char *b, size_t from, size_t n, char c)
 {
-    const char *lf = memchr(b + pos, '\n', n - pos);
-    size_t stop = lf ? (size_t)(lf - b) : n;
-    if (has_cr) {
-        const char *cr = memchr(b + pos, '\r', stop - pos);
-        if (cr && (size_t)(cr - b) + 1 < stop)
-            return (size_t)(cr - b) + 1;
-    }
-    return lf ? stop + 1 : n;
+    const char *p = memchr(b + from, c, n - from);
+    return p ? (size_t)(p - b) : n;
+}
+
+static size_t line_end(eol_finder *f, size_t pos)
+{
+    if (f->lf < pos)
+        f->lf = find_byte(f->b, pos, f->n, '\n');
+    if (f->has_cr && f->cr < pos)
+        f->cr = find_byte(f->b, pos, f->n, '\r');
+    if (f->cr < f->lf)
+        return f->cr + 1 == f->lf && f->lf < f->n ? f->lf + 1 : f->cr + 1;
+    return f->lf < f->n ? f->lf + 1 : f->n;
 }
 
 /* 1-based column of byte n of a line, counting UTF-8 characters. */
@@ -856,8 +868,9 @@ static void parse_error(reader *r, const char *line, size_t n)
 static void parse_lines(reader *r, const char *b, size_t n)
 {
     uint64_t base = r->src.chunk_off;
+    eol_finder f = {b, n, find_byte(b, 0, n, '\n'), r->has_cr ? find_byte(b, 0, n, '\r') : n, r->has_cr};
     for (size_t pos = 0; pos < n && !r->failed && !r->stop; r->line++) {
-        size_t end = line_end(b, pos, n, r->has_cr);
+        size_t end = line_end(&f, pos);
         r->chunk_end = base + end;
         if (r->parser.pstate == CSV_ROW_NOT_BEGUN)
             r->row_line = r->line;
