@@ -29,7 +29,9 @@ typedef struct gb_column {
     size_t n_levels;
     size_t n_missing;
     /* Where the first non-numeric value was seen (1-based line), so that a
-     * model wanting a number here can say exactly why it cannot have one. */
+     * model wanting a number here can say exactly why it cannot have one.
+     * first_text is that value, cut to 80 bytes (at a character boundary,
+     * then "..." appended) when longer: it is only quoted in messages. */
     size_t first_text_line;
     char *first_text;
 } gb_column;
@@ -55,7 +57,9 @@ void gb_dataset_free(gb_dataset *ds);
 /* Index of the column with this exact name, or -1. */
 int gb_dataset_find(const gb_dataset *ds, const char *name);
 
-/* Summary statistics of one column, ignoring missing values. */
+/* Summary statistics of one column, ignoring missing values.  For a
+ * categorical column they are statistics of its codes.  sd is the sample
+ * standard deviation, NaN when only one value is present. */
 typedef struct gb_column_stats {
     size_t n_present;
     double min, max, mean, sd, median;

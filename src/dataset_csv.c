@@ -4,22 +4,20 @@
  * column array is allocated once at its final size, and refuses binary
  * files.  The parse then feeds libcsv one physical line at a time: one call
  * per line, and every message can name the line it is about, which libcsv
- * alone cannot do.  Both read the file through one reused 1 MiB window (only
- * standard input is held whole, since it cannot be read twice).  Numbers
- * are converted as they arrive; a column that meets text turns categorical
- * and interns its strings from then on.  Rows read as numbers before that
- * are re-read in a second pass over only as many rows as needed, so the
- * common all-numeric file is parsed once.  All state lives in one struct on
- * the caller's stack: threads may read files at the same time. */
+ * alone cannot do.  Both read the file through one reused 1 MiB window
+ * (csv_source.c; only standard input is held whole, since it cannot be read
+ * twice).  Numbers are converted as they arrive (csv_number.c); a column
+ * that meets text turns categorical and interns its strings from then on
+ * (strtab.c).  Rows read as numbers before that are re-read in a second
+ * pass over only as many rows as needed, so the common all-numeric file is
+ * parsed once.  All state lives in one struct on the caller's stack:
+ * threads may read files at the same time. */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* memrchr, qsort_r, strtod_l, newlocale */
+#define _GNU_SOURCE /* memrchr, qsort_r, newlocale */
 #endif
 #include "dataset.h"
 
 #include <csv.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <float.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -28,10 +26,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "csv_number.h"
+#include "csv_source.h"
+#include "strtab.h"
 
 /* libcsv's parser state before the first character of a row (libcsv.c calls
  * it ROW_NOT_BEGUN); the struct member is public, the constant is not. */
@@ -40,219 +39,6 @@
 /* first_text keeps at most this many bytes: it is only ever quoted in a
  * message, and a multi-megabyte field would make that message useless. */
 #define FIRST_TEXT_MAX 80
-
-/* ---------------------------------------------------------------------- */
-/* Numbers                                                                */
-
-enum { NUM_NO, NUM_OK, NUM_INF };
-
-static const double pow10_d[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* With the x87 80-bit format, 10^k for k <= 27 is exact (5^27 < 2^64), so
- * any 19-digit decimal times or over such a power is one correctly rounded
- * operation; rounding that to double is exact too unless the 64-bit result
- * sits exactly halfway between two doubles (low 11 bits 10000000000), the
- * one case in which double rounding can differ from direct rounding. */
-#if LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
-#define HAVE_X87_PATH 1
-static const long double pow10_ld[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
-                                       1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-                                       1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
-
-static int x87_to_double(uint64_t w, long e10, double *out)
-{
-    long double q = (long double)w;
-    q = e10 < 0 ? q / pow10_ld[-e10] : q * pow10_ld[e10];
-    uint64_t mant;
-    memcpy(&mant, &q, sizeof mant); /* little-endian: the significand comes first */
-    if ((mant & 0x7FF) == 0x400)
-        return 0;
-    *out = (double)q;
-    return 1;
-}
-#endif
-
-static int is_digit(char c)
-{
-    return (unsigned char)(c - '0') < 10;
-}
-
-static int is_inf_text(const char *s, size_t len)
-{
-    if (len && (*s == '+' || *s == '-'))
-        s++, len--;
-    return (len == 3 && strncasecmp(s, "inf", 3) == 0) || (len == 8 && strncasecmp(s, "infinity", 8) == 0);
-}
-
-/* Accumulates one digit into at most 19 significant ones; a dropped digit
- * before the point scales by ten, a dropped non-zero digit makes the value
- * inexact (then strtod decides). */
-static void add_digit(char c, int frac, uint64_t *w, int *nd, long *e10, int *dropped)
-{
-    if (*nd < 19) {
-        if (*nd || c != '0') {
-            *w = *w * 10 + (uint64_t)(c - '0');
-            ++*nd;
-        }
-        *e10 -= frac;
-    } else {
-        *e10 += !frac;
-        *dropped |= c != '0';
-    }
-}
-
-/* The whole of s[0..len) must be a decimal number: sign, digits, point,
- * exponent.  s[len] must be a space, a tab or the NUL that libcsv appends,
- * so that strtod, when needed, stops exactly where the syntax check did.
- * Clinger's fast path (at most 2^53 and |exponent| <= 22: one exact
- * operation) covers short numbers; the x87 path covers up to 19 digits. */
-static int parse_number(const char *s, size_t len, double *out, locale_t loc)
-{
-    const char *p = s, *end = s + len;
-    int neg = 0, nd = 0, dropped = 0;
-    uint64_t w = 0;
-    long e10 = 0;
-    size_t n_digits = 0;
-    if (p < end && (*p == '+' || *p == '-'))
-        neg = *p++ == '-';
-    for (; p < end && is_digit(*p); p++, n_digits++)
-        add_digit(*p, 0, &w, &nd, &e10, &dropped);
-    if (p < end && *p == '.')
-        for (p++; p < end && is_digit(*p); p++, n_digits++)
-            add_digit(*p, 1, &w, &nd, &e10, &dropped);
-    if (n_digits == 0)
-        return is_inf_text(s, len) ? NUM_INF : NUM_NO;
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        int eneg = 0;
-        long e = 0;
-        if (++p < end && (*p == '+' || *p == '-'))
-            eneg = *p++ == '-';
-        if (p == end || !is_digit(*p))
-            return NUM_NO;
-        for (; p < end && is_digit(*p); p++)
-            e = e < 100000 ? e * 10 + (*p - '0') : e;
-        e10 += eneg ? -e : e;
-    }
-    if (p != end)
-        return NUM_NO;
-    double d;
-    if (w == 0) {
-        d = 0.0;
-    } else if (!dropped && w <= (1ULL << 53) && e10 >= -22 && e10 <= 22 && FLT_EVAL_METHOD == 0) {
-        d = e10 < 0 ? (double)w / pow10_d[-e10] : (double)w * pow10_d[e10];
-#ifdef HAVE_X87_PATH
-    } else if (!dropped && e10 >= -27 && e10 <= 27 && x87_to_double(w, e10, &d)) {
-        ;
-#endif
-    } else {
-        *out = strtod_l(s, NULL, loc); /* sign included */
-        return isinf(*out) ? NUM_INF : NUM_OK;
-    }
-    *out = neg ? -d : d;
-    return NUM_OK;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Interning the distinct strings of a categorical column                 */
-
-/* Strings are appended to one growing block and referred to by offset, so
- * that a column with a million rows but ten categories costs ten strings,
- * not a million allocations. Ids are in order of first appearance; they are
- * replaced by sorted codes when the file has been read. */
-typedef struct strtab {
-    char *text;
-    size_t text_len, text_cap;
-    size_t *off; /* off[id]: start of string id in text */
-    size_t n, cap;
-    size_t *slot; /* open addressing: id + 1, or 0 for an empty slot */
-    size_t n_slots;
-} strtab;
-
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
-/* Strings are stored back to back, so each one's length is the gap to the
- * next one's start, less its NUL. */
-static size_t strtab_len(const strtab *t, size_t id)
-{
-    return (id + 1 < t->n ? t->off[id + 1] : t->text_len) - t->off[id] - 1;
-}
-
-static void strtab_free(strtab *t)
-{
-    free(t->text);
-    free(t->off);
-    free(t->slot);
-    memset(t, 0, sizeof *t);
-}
-
-static int strtab_rehash(strtab *t, gb_error *err)
-{
-    size_t n_slots = t->n_slots ? t->n_slots * 2 : 64;
-    size_t *slot = gb_calloc(n_slots, sizeof *slot, err);
-    if (!slot)
-        return -1;
-    for (size_t id = 0; id < t->n; id++) {
-        size_t i = hash_bytes(t->text + t->off[id], strtab_len(t, id)) & (n_slots - 1);
-        while (slot[i])
-            i = (i + 1) & (n_slots - 1);
-        slot[i] = id + 1;
-    }
-    free(t->slot);
-    t->slot = slot;
-    t->n_slots = n_slots;
-    return 0;
-}
-
-static int strtab_append(strtab *t, const char *s, size_t len, gb_error *err)
-{
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        size_t *off = gb_realloc(t->off, cap, sizeof *off, err);
-        if (!off)
-            return -1;
-        t->off = off;
-        t->cap = cap;
-    }
-    if (len + 1 > t->text_cap - t->text_len) {
-        size_t cap = t->text_cap ? t->text_cap : 256;
-        while (len + 1 > cap - t->text_len)
-            cap *= 2;
-        char *text = gb_realloc(t->text, cap, 1, err);
-        if (!text)
-            return -1;
-        t->text = text;
-        t->text_cap = cap;
-    }
-    t->off[t->n++] = t->text_len;
-    memcpy(t->text + t->text_len, s, len);
-    t->text[t->text_len + len] = '\0';
-    t->text_len += len + 1;
-    return 0;
-}
-
-/* Returns the id of s, adding it if new, or -1 when out of memory. */
-static long long strtab_intern(strtab *t, const char *s, size_t len, gb_error *err)
-{
-    if (2 * (t->n + 1) > t->n_slots && strtab_rehash(t, err))
-        return -1;
-    size_t i = hash_bytes(s, len) & (t->n_slots - 1);
-    for (; t->slot[i]; i = (i + 1) & (t->n_slots - 1)) {
-        size_t id = t->slot[i] - 1;
-        if (strtab_len(t, id) == len && memcmp(t->text + t->off[id], s, len) == 0)
-            return (long long)id;
-    }
-    if (strtab_append(t, s, len, err))
-        return -1;
-    t->slot[i] = t->n;
-    return (long long)t->n - 1;
-}
 
 /* ---------------------------------------------------------------------- */
 /* The reader                                                             */
@@ -269,19 +55,6 @@ typedef struct colstate {
 
 enum { PASS_HEADER, PASS_DATA, PASS_TEXT };
 
-/* Where the bytes come from.  A regular file is read in windows of whole
- * lines, one window reused all along: reading a 400 MB file into fresh
- * memory costs more in page faults than parsing it does.  Standard input
- * cannot be read twice, so it is read whole (fd < 0 then, and buf holds it). */
-typedef struct source {
-    int fd;
-    char *buf;
-    size_t cap, have, used; /* window: bytes held, bytes handed out */
-    uint64_t off;           /* file offset of buf[0] */
-    uint64_t chunk_off;     /* file offset of the chunk last handed out */
-    int eof;
-} source;
-
 typedef struct reader {
     const char *name; /* the file as named in messages */
     gb_error *err;
@@ -290,7 +63,7 @@ typedef struct reader {
     int pass;
     unsigned char delim;
     struct csv_parser parser;
-    source src;
+    csv_source src;
     uint64_t size;      /* bytes in the file when it was scanned */
     int has_cr;         /* some line break is "\r\n" or a lone "\r" */
     uint64_t breaks;    /* line breaks in the whole file */
@@ -382,7 +155,7 @@ static int note_text(reader *r, size_t j, const char *s, size_t len, int kind)
         if (!col->first_text)
             return r->failed = 1, -1;
     }
-    if (kind != NUM_INF) {
+    if (kind != CSV_NUMBER_INF) {
         cs->saw_text = 1;
     } else if (!cs->inf_text) {
         cs->inf_line = r->line;
@@ -407,16 +180,16 @@ static void store_data(reader *r, size_t j, const char *s, size_t len)
     gb_column *col = &r->ds->cols[j];
     colstate *cs = &r->cs[j];
     double *slot = &col->values[r->row];
-    int kind = NUM_NO;
+    int kind = CSV_NUMBER_NO;
     trim(&s, &len);
     if (!cs->categorical || !cs->saw_text) {
-        kind = parse_number(s, len, slot, r->c_locale);
-        if (kind == NUM_OK && !cs->categorical) {
+        kind = csv_number_parse(s, len, slot, r->c_locale);
+        if (kind == CSV_NUMBER_OK && !cs->categorical) {
             cs->n_numbers++;
             return;
         }
     }
-    if (kind != NUM_OK) {
+    if (kind != CSV_NUMBER_OK) {
         if (is_missing(s, len)) {
             *slot = NAN;
             col->n_missing++;
@@ -600,126 +373,6 @@ static void cb_row(int c, void *data)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Reading the file                                                       */
-
-#define WINDOW (1u << 20)
-
-static int open_source(source *s, const char *path, const char *name, gb_error *err)
-{
-    int is_stdin = strcmp(path, "-") == 0;
-    struct stat st;
-    s->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (s->fd < 0)
-        return gb_error_set(err, "%s: cannot open: %s", name, strerror(errno));
-    if (fstat(s->fd, &st) != 0)
-        return gb_error_set(err, "%s: cannot read: %s", name, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return gb_error_set(err, "%s: cannot read: it is a directory, not a CSV file", name);
-    s->cap = WINDOW;
-    if (!(s->buf = gb_malloc(s->cap, 1, err)))
-        return -1;
-    if (!is_stdin && S_ISREG(st.st_mode))
-        return 0;
-    /* A pipe or terminal: read it all now, then parse from memory. */
-    for (;;) {
-        if (s->have == s->cap) {
-            char *b = gb_realloc(s->buf, s->cap, 2, err);
-            if (!b)
-                return -1;
-            s->buf = b;
-            s->cap *= 2;
-        }
-        ssize_t k = read(s->fd, s->buf + s->have, s->cap - s->have);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            return gb_error_set(err, "%s: cannot read: %s", name, strerror(errno));
-        if (k == 0)
-            break;
-        s->have += (size_t)k;
-    }
-    if (!is_stdin)
-        close(s->fd);
-    s->fd = -1;
-    return 0;
-}
-
-static void close_source(source *s)
-{
-    if (s->fd > STDIN_FILENO)
-        close(s->fd);
-    free(s->buf);
-}
-
-static void seek_source(source *s, uint64_t off)
-{
-    if (s->fd >= 0) {
-        s->have = 0;
-        s->eof = 0;
-    }
-    s->off = off;
-    s->used = 0;
-}
-
-/* Offset just past the last line break in b[0..n), 0 if none; a final
- * "\r" does not count, as it may be the first half of "\r\n". */
-static size_t last_break(const char *b, size_t n, int has_cr)
-{
-    const char *lf = memrchr(b, '\n', n);
-    size_t end = lf ? (size_t)(lf - b) + 1 : 0;
-    if (has_cr && n > end + 1) {
-        const char *cr = memrchr(b + end, '\r', n - 1 - end);
-        if (cr)
-            end = (size_t)(cr - b) + 1;
-    }
-    return end;
-}
-
-/* The next run of whole lines (at the end of the file, whatever is left):
- * 1 with *p and *n set, 0 at the end, -1 on a read error.  whole_lines = 0
- * hands out raw windows, for the scan that finds the line breaks. */
-static int next_chunk(reader *r, int whole_lines, const char **p, size_t *n)
-{
-    source *s = &r->src;
-    if (s->fd < 0) {
-        if (s->off >= s->have)
-            return 0;
-        *p = s->buf + s->off;
-        *n = s->have - (size_t)s->off;
-        s->chunk_off = s->off;
-        s->off = s->have;
-        return 1;
-    }
-    memmove(s->buf, s->buf + s->used, s->have - s->used);
-    s->off += s->used;
-    s->have -= s->used;
-    s->used = 0;
-    for (;;) {
-        size_t end = s->eof || !whole_lines ? s->have : last_break(s->buf, s->have, r->has_cr);
-        if (end && (s->eof || s->have == s->cap || whole_lines)) {
-            *p = s->buf;
-            *n = s->used = end;
-            s->chunk_off = s->off;
-            return 1;
-        }
-        if (s->eof)
-            return 0;
-        if (s->have == s->cap) { /* a line longer than the window */
-            char *b = gb_realloc(s->buf, s->cap, 2, r->err);
-            if (!b)
-                return -1;
-            s->buf = b;
-            s->cap *= 2;
-        }
-        ssize_t k = pread(s->fd, s->buf + s->have, s->cap - s->have, (off_t)(s->off + s->have));
-        if (k < 0 && errno != EINTR)
-            return gb_error_set(r->err, "%s: cannot read: %s", r->name, strerror(errno));
-        s->eof = k == 0;
-        s->have += k > 0 ? (size_t)k : 0;
-    }
-}
-
-/* ---------------------------------------------------------------------- */
 /* The scan before parsing: line breaks, NUL bytes, delimiter, emptiness  */
 
 typedef struct scan {
@@ -785,8 +438,8 @@ static int scan_file(reader *r, uint64_t *bom)
     const char *b = NULL;
     size_t n = 0;
     int k;
-    seek_source(&r->src, 0);
-    while ((k = next_chunk(r, 0, &b, &n)) > 0) {
+    csv_source_seek(&r->src, 0);
+    while ((k = csv_source_next(&r->src, 0, r->has_cr, &b, &n, r->name, r->err)) > 0) {
         size_t skip = 0;
         if (sc.off == 0 && n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
             skip = *bom = 3;
@@ -904,8 +557,9 @@ static int parse_from(reader *r, uint64_t off, size_t line)
     size_t n = 0;
     int k = 0;
     r->line = line;
-    seek_source(&r->src, off);
-    while (!r->failed && !r->stop && (k = next_chunk(r, 1, &b, &n)) > 0)
+    csv_source_seek(&r->src, off);
+    while (!r->failed && !r->stop &&
+           (k = csv_source_next(&r->src, 1, r->has_cr, &b, &n, r->name, r->err)) > 0)
         parse_lines(r, b, n);
     if (k < 0)
         r->failed = 1;
@@ -1063,7 +717,7 @@ static void reader_free(reader *r)
     if (r->c_locale)
         freelocale(r->c_locale);
     csv_free(&r->parser);
-    close_source(&r->src);
+    csv_source_close(&r->src);
 }
 
 static int read_all(reader *r, const char *path, const gb_csv_options *opt)
@@ -1073,7 +727,7 @@ static int read_all(reader *r, const char *path, const gb_csv_options *opt)
     if (r->delim == '"' || r->delim == '\n' || r->delim == '\r')
         return gb_error_set(r->err, "%s: '%s' cannot be the delimiter", r->name,
                             r->delim == '"' ? "\"" : r->delim == '\n' ? "\\n" : "\\r");
-    if (open_source(&r->src, path, r->name, r->err) || scan_file(r, &bom))
+    if (csv_source_open(&r->src, path, r->name, r->err) || scan_file(r, &bom))
         return -1;
     if (!(r->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)))
         return gb_error_set(r->err, "%s: cannot create the C locale for reading numbers", r->name);

@@ -38,9 +38,11 @@
  * Everything in the file is checked before it is used: array lengths against
  * num_leaves, child indices, that every node has exactly one parent and is
  * reachable from the root, feature indices against max_feature_idx, category
- * set bounds.  Messages name the file, the 1-based line and the key. */
+ * set bounds.  Messages name the file, the 1-based line and the key.  The
+ * text itself (lines, key=value blocks, numbers) is read by lgb_text.c; this
+ * file gives the keys their meaning and builds the model. */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* strtod_l: numbers are read in the C locale */
+#define _GNU_SOURCE /* newlocale */
 #endif
 #include "model.h"
 
@@ -52,173 +54,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lgb_text.h"
+
 /* Beyond these the file is not a model anyone trained. */
 #define LGB_MAX_FEATURES (1 << 24)
 #define LGB_MAX_CLASSES 100000
 #define LGB_MAX_LEAVES (1 << 29)
-
-/* ---- lines and tokens --------------------------------------------------- */
-
-typedef struct lgb_line {
-    const char *s;
-    size_t n;
-    int no; /* 1-based line number */
-} lgb_line;
-
-typedef struct lgb_reader {
-    const char *path;
-    const char *p, *end;
-    int line; /* number of the next line */
-    locale_t c_loc;
-    gb_error *err;
-    size_t trees_cap, bits_cap; /* allocated sizes of m->trees, m->cat_bits */
-} lgb_reader;
-
-/* Reads the next line without its terminator ("\n", "\r\n" or a lone "\r",
- * as LightGBM accepts).  Returns 0 at the end of the buffer. */
-static int next_line(lgb_reader *r, lgb_line *out)
-{
-    if (r->p >= r->end)
-        return 0;
-    const char *s = r->p;
-    while (r->p < r->end && *r->p != '\n' && *r->p != '\r')
-        r->p++;
-    out->s = s;
-    out->n = (size_t)(r->p - s);
-    out->no = r->line++;
-    if (r->p < r->end && *r->p++ == '\r' && r->p < r->end && *r->p == '\n')
-        r->p++;
-    return 1;
-}
-
-/* A line that ends a block: 1 for a tree's "Tree=N", 2 for "end of trees". */
-static int ends_block(const lgb_line *l)
-{
-    if (l->n >= 5 && memcmp(l->s, "Tree=", 5) == 0)
-        return 1;
-    return l->n == 12 && memcmp(l->s, "end of trees", 12) == 0 ? 2 : 0;
-}
-
-static int is_blank(const lgb_line *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (l->s[i] != ' ' && l->s[i] != '\t')
-            return 0;
-    return 1;
-}
-
-/* A value of a key=value line: where it is and on which line. */
-typedef struct lgb_field {
-    const char *s; /* NULL when the key is absent */
-    size_t n;
-    int line;
-} lgb_field;
-
-/* Next space-separated token of [*p, end), or NULL. */
-static const char *next_token(const char **p, const char *end, size_t *len)
-{
-    const char *s = *p;
-    while (s < end && (*s == ' ' || *s == '\t'))
-        s++;
-    if (s == end) {
-        *p = s;
-        return NULL;
-    }
-    const char *e = s;
-    while (e < end && *e != ' ' && *e != '\t')
-        e++;
-    *len = (size_t)(e - s);
-    *p = e;
-    return s;
-}
-
-static size_t count_tokens(const lgb_field *f)
-{
-    const char *p = f->s, *end = f->s + f->n;
-    size_t n = 0, len;
-    while (next_token(&p, end, &len))
-        n++;
-    return n;
-}
-
-/* Parses a whole token as a number.  integer: only an optional sign and
- * digits; otherwise a decimal number with optional exponent.  No "inf",
- * "nan" or hex: LightGBM never writes them (it clamps infinities to 1e300),
- * so they can only come from a damaged file.  Returns 0 or -1. */
-static int parse_number(const lgb_reader *r, const char *tok, size_t n, int integer, double *out)
-{
-    char tmp[72];
-    if (n == 0 || n >= sizeof tmp)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        char c = tok[i];
-        int ok = (c >= '0' && c <= '9') || c == '-' || c == '+';
-        if (!integer)
-            ok = ok || c == '.' || c == 'e' || c == 'E';
-        if (!ok)
-            return -1;
-    }
-    memcpy(tmp, tok, n);
-    tmp[n] = '\0';
-    char *end;
-    double v = strtod_l(tmp, &end, r->c_loc);
-    if (end != tmp + n || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* Reads a field of exactly `want` numbers, each in [lo, hi].  need says why
- * that many, for the message ("num_leaves=4 needs 3"). */
-static double *read_array(const lgb_reader *r, size_t tree, const char *key, const lgb_field *f, size_t want,
-                          int integer, double lo, double hi, const char *need)
-{
-    size_t have = count_tokens(f);
-    if (have != want) {
-        gb_error_set(r->err, "%s:%d: tree %zu: %s has %zu value%s, but %s", r->path, f->line, tree, key, have,
-                     have == 1 ? "" : "s", need);
-        return NULL;
-    }
-    double *a = gb_malloc(want ? want : 1, sizeof *a, r->err);
-    if (!a)
-        return NULL;
-    const char *p = f->s, *end = f->s + f->n, *tok;
-    size_t len;
-    for (size_t i = 0; (tok = next_token(&p, end, &len)) != NULL; i++) {
-        if (parse_number(r, tok, len, integer, &a[i]) != 0) {
-            gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: '%.*s' is not %s", r->path, f->line, tree, key, i,
-                         (int)(len > 40 ? 40 : len), tok, integer ? "an integer" : "a finite number");
-            free(a);
-            return NULL;
-        }
-        if (a[i] < lo || a[i] > hi) {
-            gb_error_set(r->err, "%s:%d: tree %zu: %s[%zu]: %.17g is out of range (%.17g to %.17g)", r->path,
-                         f->line, tree, key, i, a[i], lo, hi);
-            free(a);
-            return NULL;
-        }
-    }
-    return a;
-}
-
-/* Reads a value that must be a single integer in [lo, hi].  where prefixes
- * the key in messages ("" or "tree 3: "). */
-static int header_int(const lgb_reader *r, const char *where, const char *key, const lgb_field *f, long lo,
-                      long hi, long *out)
-{
-    const char *p = f->s, *end = f->s + f->n, *tok;
-    size_t len;
-    double v;
-    tok = next_token(&p, end, &len);
-    if (!tok || parse_number(r, tok, len, 1, &v) != 0 || next_token(&p, end, &len))
-        return gb_error_set(r->err, "%s:%d: %s%s: '%.*s' is not an integer", r->path, f->line, where, key,
-                            (int)(f->n > 40 ? 40 : f->n), f->s);
-    if (v < (double)lo || v > (double)hi)
-        return gb_error_set(r->err, "%s:%d: %s%s=%.0f is out of range (%ld to %ld)", r->path, f->line, where,
-                            key, v, lo, hi);
-    *out = (long)v;
-    return 0;
-}
 
 /* ---- the header --------------------------------------------------------- */
 
@@ -230,71 +71,12 @@ static const char *const header_keys[H_NKEYS] = {
     "version", "num_class", "num_tree_per_iteration", "max_feature_idx", "objective",
     "average_output", "feature_names", "feature_infos", "tree_sizes"};
 
-/* Splits "key=value" (or a bare "key") and files the value under its key if
- * the key is one of names[0..n-1].  Returns the key's index, n for a key we
- * ignore, or -1 (err set) when a key we read appears twice. */
-static int file_field(const lgb_reader *r, const lgb_line *l, const char *const *names, int n,
-                      lgb_field *fields, const char *where)
-{
-    const char *eq = memchr(l->s, '=', l->n);
-    size_t klen = eq ? (size_t)(eq - l->s) : l->n;
-    for (int k = 0; k < n; k++) {
-        if (strlen(names[k]) != klen || memcmp(names[k], l->s, klen) != 0)
-            continue;
-        if (fields[k].s)
-            return gb_error_set(r->err, "%s:%d: %s: %s appears twice (first on line %d)", r->path, l->no,
-                                where, names[k], fields[k].line);
-        fields[k].s = eq ? eq + 1 : l->s + l->n;
-        fields[k].n = eq ? l->n - klen - 1 : 0;
-        fields[k].line = l->no;
-        return k;
-    }
-    return n;
-}
-
-/* Reads key=value lines into fields up to a line that ends a block (left
- * unread).  The header (tree == SIZE_MAX) skips blank lines and allows bare
- * keys ("average_output"); a tree block also ends at a blank line and every
- * line needs an '='. */
-static int read_block(lgb_reader *r, size_t tree, const char *const *names, int n, lgb_field *fields)
-{
-    lgb_line l;
-    char where[48] = "header";
-    if (tree != SIZE_MAX)
-        snprintf(where, sizeof where, "tree %zu", tree);
-    for (;;) {
-        const char *before = r->p;
-        int line_before = r->line;
-        if (!next_line(r, &l))
-            break;
-        if (ends_block(&l)) {
-            r->p = before;
-            r->line = line_before;
-            return 0;
-        }
-        if (is_blank(&l)) {
-            if (tree != SIZE_MAX)
-                return 0;
-            continue;
-        }
-        if (tree != SIZE_MAX && !memchr(l.s, '=', l.n))
-            return gb_error_set(r->err, "%s:%d: %s: expected key=value, found '%.*s'", r->path, l.no, where,
-                                (int)(l.n > 40 ? 40 : l.n), l.s);
-        if (file_field(r, &l, names, n, fields, where) < 0)
-            return -1;
-    }
-    if (tree == SIZE_MAX)
-        return gb_error_set(
-            r->err, "%s: no 'Tree=' line: the file is not a LightGBM model or it is truncated", r->path);
-    return 0;
-}
-
 /* Reads feature_names (names = 1) or feature_infos, which holds "[min:max]"
  * for numeric features, "none" for unused ones and "c1:c2:..." (the
  * categories seen) for categorical ones. */
 static int read_feature_list(const lgb_reader *r, const lgb_field *f, gb_model *m, int names)
 {
-    size_t have = count_tokens(f);
+    size_t have = lgb_count_tokens(f);
     if (have != (size_t)m->n_features)
         return gb_error_set(r->err, "%s:%d: %s has %zu %s, but max_feature_idx=%d needs %d", r->path, f->line,
                             names ? "feature_names" : "feature_infos", have, names ? "names" : "entries",
@@ -303,7 +85,7 @@ static int read_feature_list(const lgb_reader *r, const lgb_field *f, gb_model *
         return -1;
     const char *p = f->s, *end = f->s + f->n, *tok;
     size_t len;
-    for (int i = 0; (tok = next_token(&p, end, &len)) != NULL; i++) {
+    for (int i = 0; (tok = lgb_next_token(&p, end, &len)) != NULL; i++) {
         if (!names) {
             m->feature_categorical[i] = tok[0] != '[' && !(len == 4 && memcmp(tok, "none", 4) == 0);
             continue;
@@ -350,7 +132,7 @@ static int find_objective(const char *name, size_t n)
     for (size_t g = 0; g < sizeof objectives / sizeof objectives[0]; g++) {
         const char *p = objectives[g].names, *end = p + strlen(p), *tok;
         size_t len;
-        while ((tok = next_token(&p, end, &len)) != NULL)
+        while ((tok = lgb_next_token(&p, end, &len)) != NULL)
             if (len == n && memcmp(tok, name, n) == 0)
                 return (int)g;
     }
@@ -369,7 +151,7 @@ static int objective_params(const lgb_reader *r, const lgb_field *f, const char 
 {
     const char *end = f->s + f->n, *tok;
     size_t len;
-    while ((tok = next_token(&p, end, &len)) != NULL) {
+    while ((tok = lgb_next_token(&p, end, &len)) != NULL) {
         if (len == 4 && memcmp(tok, "sqrt", 4) == 0 && kind == OBJ_IDENTITY_SQRT)
             return gb_error_set(r->err,
                                 "%s:%d: objective: the sqrt option (predictions are sign(r)*r^2) is not "
@@ -384,7 +166,7 @@ static int objective_params(const lgb_reader *r, const lgb_field *f, const char 
         int is_num_class = klen == 9 && memcmp(tok, "num_class", 9) == 0;
         if (!is_sigmoid && !is_num_class)
             continue;
-        if (parse_number(r, colon + 1, vlen, is_num_class, &v) != 0)
+        if (lgb_parse_number(r, colon + 1, vlen, is_num_class, &v) != 0)
             return gb_error_set(r->err, "%s:%d: objective: '%.*s' is not a valid %.*s", r->path, f->line,
                                 (int)(len > 40 ? 40 : len), tok, (int)klen, tok);
         if (is_sigmoid && (kind == OBJ_BINARY || kind == OBJ_OVA)) {
@@ -411,7 +193,7 @@ static int read_objective(const lgb_reader *r, const lgb_field *f, long num_clas
     o->num_class = -1;
     if (f->s) {
         p = f->s;
-        name = next_token(&p, f->s + f->n, &nlen);
+        name = lgb_next_token(&p, f->s + f->n, &nlen);
         if (!name)
             return gb_error_set(r->err, "%s:%d: objective= names no objective", r->path, f->line);
     }
@@ -509,9 +291,9 @@ static int parse_tree_arrays(const lgb_reader *r, size_t tree, int tree_line, co
         if (!f[k].s)
             return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree,
                                 tree_keys[k]);
-    if (header_int(r, where, "num_leaves", &f[T_NUM_LEAVES], 1, LGB_MAX_LEAVES, &t->num_leaves) != 0 ||
-        header_int(r, where, "num_cat", &f[T_NUM_CAT], 0, LGB_MAX_LEAVES, &t->num_cat) != 0 ||
-        (f[T_IS_LINEAR].s && header_int(r, where, "is_linear", &f[T_IS_LINEAR], 0, 1, &linear) != 0))
+    if (lgb_header_int(r, where, "num_leaves", &f[T_NUM_LEAVES], 1, LGB_MAX_LEAVES, &t->num_leaves) != 0 ||
+        lgb_header_int(r, where, "num_cat", &f[T_NUM_CAT], 0, LGB_MAX_LEAVES, &t->num_cat) != 0 ||
+        (f[T_IS_LINEAR].s && lgb_header_int(r, where, "is_linear", &f[T_IS_LINEAR], 0, 1, &linear) != 0))
         return -1;
     if (linear)
         return gb_error_set(r->err,
@@ -523,7 +305,7 @@ static int parse_tree_arrays(const lgb_reader *r, size_t tree, int tree_line, co
         int k = spec[i].key, len = spec[i].len;
         if ((L == 1 && len != PER_LEAF) || (len >= PER_CAT && t->num_cat == 0))
             continue; /* a single leaf has only per-leaf arrays, num_cat=0 no sets */
-        if (!f[k].s || (!spec[i].required && count_tokens(&f[k]) == 0)) {
+        if (!f[k].s || (!spec[i].required && lgb_count_tokens(&f[k]) == 0)) {
             if (spec[i].required)
                 return gb_error_set(r->err, "%s:%d: tree %zu has no %s line", r->path, tree_line, tree,
                                     tree_keys[k]);
@@ -538,7 +320,7 @@ static int parse_tree_arrays(const lgb_reader *r, size_t tree, int tree_line, co
                      len == PER_CAT ? (size_t)t->num_cat : L, want);
         }
         t->a[k] =
-            read_array(r, tree, tree_keys[k], &f[k], want, spec[i].integer, spec[i].lo, spec[i].hi, need);
+            lgb_read_array(r, tree, tree_keys[k], &f[k], want, spec[i].integer, spec[i].lo, spec[i].hi, need);
         if (!t->a[k] || (k == T_CAT_BOUNDARIES && check_boundaries(r, tree, &f[k], t->a[k], t->num_cat) != 0))
             return -1;
     }
@@ -725,7 +507,7 @@ static int read_tree(lgb_reader *r, gb_model *m, int tree_line)
     m->trees = trees;
     gb_tree *t = &m->trees[m->n_trees++]; /* counted now, so gb_model_free releases it */
     memset(t, 0, sizeof *t);
-    int rc = read_block(r, tree, tree_keys, T_NKEYS, f);
+    int rc = lgb_read_block(r, tree, tree_keys, T_NKEYS, f);
     if (rc == 0)
         rc = parse_tree_arrays(r, tree, tree_line, f, m->n_features - 1, &a);
     size_t words = a.a[T_CAT_THRESHOLD] ? (size_t)a.a[T_CAT_BOUNDARIES][a.num_cat] : 0, base = m->n_cat_bits;
@@ -754,12 +536,12 @@ static int read_tree(lgb_reader *r, gb_model *m, int tree_line)
 static int read_trees(lgb_reader *r, gb_model *m)
 {
     lgb_line l;
-    while (next_line(r, &l)) {
-        if (is_blank(&l))
+    while (lgb_next_line(r, &l)) {
+        if (lgb_is_blank(&l))
             continue;
-        if (ends_block(&l) == 2)
+        if (lgb_ends_block(&l) == 2)
             return 0;
-        if (!ends_block(&l))
+        if (!lgb_ends_block(&l))
             return gb_error_set(r->err, "%s:%d: expected 'Tree=' or 'end of trees', found '%.*s'", r->path,
                                 l.no, (int)(l.n > 40 ? 40 : l.n), l.s);
         if (read_tree(r, m, l.no) != 0)
@@ -782,12 +564,14 @@ static int apply_header(const lgb_reader *r, const lgb_field *h, gb_model *m, lo
         if (!h[required[i]].s)
             return gb_error_set(r->err, "%s: the header has no %s line (is this a LightGBM model?)", r->path,
                                 header_keys[required[i]]);
-    if (header_int(r, "", "num_class", &h[H_NUM_CLASS], 1, LGB_MAX_CLASSES, num_class) != 0 ||
-        header_int(r, "", "max_feature_idx", &h[H_MAX_FEATURE_IDX], 0, LGB_MAX_FEATURES - 1, &max_idx) != 0)
+    if (lgb_header_int(r, "", "num_class", &h[H_NUM_CLASS], 1, LGB_MAX_CLASSES, num_class) != 0 ||
+        lgb_header_int(r, "", "max_feature_idx", &h[H_MAX_FEATURE_IDX], 0, LGB_MAX_FEATURES - 1,
+                       &max_idx) != 0)
         return -1;
     *k = *num_class;
     if (h[H_NUM_TREE_PER_ITERATION].s &&
-        header_int(r, "", "num_tree_per_iteration", &h[H_NUM_TREE_PER_ITERATION], 1, LGB_MAX_CLASSES, k) != 0)
+        lgb_header_int(r, "", "num_tree_per_iteration", &h[H_NUM_TREE_PER_ITERATION], 1, LGB_MAX_CLASSES,
+                       k) != 0)
         return -1;
     m->n_features = (int)max_idx + 1;
     m->n_groups = (int)*k;
@@ -813,9 +597,9 @@ static int finish_trees(const lgb_reader *r, const lgb_field *h, gb_model *m, lo
                             "%s: the file has %zu trees, which is not a whole number of iterations of "
                             "num_tree_per_iteration=%ld",
                             r->path, m->n_trees, k);
-    if (h[H_TREE_SIZES].s && count_tokens(&h[H_TREE_SIZES]) != m->n_trees)
+    if (h[H_TREE_SIZES].s && lgb_count_tokens(&h[H_TREE_SIZES]) != m->n_trees)
         return gb_error_set(r->err, "%s:%d: tree_sizes lists %zu trees, but the file has %zu", r->path,
-                            h[H_TREE_SIZES].line, count_tokens(&h[H_TREE_SIZES]), m->n_trees);
+                            h[H_TREE_SIZES].line, lgb_count_tokens(&h[H_TREE_SIZES]), m->n_trees);
     if (h[H_AVERAGE_OUTPUT].s)
         scale /= (double)(m->n_trees / (size_t)k);
     for (size_t t = 0; t < m->n_trees; t++) {
@@ -846,7 +630,7 @@ gb_model *gb_model_load_lightgbm(const char *path, const char *buf, size_t len, 
     int rc = m ? 0 : -1;
     /* Each step returns 0 or -1, so || stops at the first failure. */
     if (rc == 0 &&
-        (read_block(&r, SIZE_MAX, header_keys, H_NKEYS, h) || apply_header(&r, h, m, &num_class, &k) ||
+        (lgb_read_block(&r, SIZE_MAX, header_keys, H_NKEYS, h) || apply_header(&r, h, m, &num_class, &k) ||
          read_objective(&r, &h[H_OBJECTIVE], num_class, k, m, &obj) || read_trees(&r, m) ||
          finish_trees(&r, h, m, k, obj.leaf_scale)))
         rc = -1;
