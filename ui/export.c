@@ -1,0 +1,87 @@
+/* export.c: `e` writes what the current screen shows to a file.
+ *
+ * The format follows the file's extension (.csv, .json, anything else is
+ * text).  The file is written through gb_outfile, so it is complete or
+ * absent; an existing file is not replaced unless the name is given again
+ * with a trailing '!'.  Text is the screen as it appears; CSV and JSON
+ * come from the screen's own exporter (the numbers at full precision). */
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "../src/outfile.h"
+#include "loop.h"
+
+static ui_export_format format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (dot && strcmp(dot, ".csv") == 0)
+        return UI_EXPORT_CSV;
+    if (dot && strcmp(dot, ".json") == 0)
+        return UI_EXPORT_JSON;
+    return UI_EXPORT_TEXT;
+}
+
+/* The screen as text: what the user sees, without the status line. */
+static int export_screen_text(FILE *fp, const ui_rect *r)
+{
+    wchar_t w[1024];
+    char line[4096];
+    for (int y = r->y; y < r->y + r->h; y++) {
+        int n = mvinnwstr(y, r->x, w, r->w < 1023 ? r->w : 1023);
+        if (n < 0)
+            n = 0;
+        w[n] = L'\0';
+        size_t len = wcstombs(line, w, sizeof line - 1);
+        if (len == (size_t)-1)
+            len = 0;
+        while (len > 0 && line[len - 1] == ' ')
+            len--;
+        fprintf(fp, "%.*s\n", (int)len, line);
+    }
+    return 0;
+}
+
+static void export_done(ui_app *app, const char *text, void *ctx)
+{
+    (void)ctx;
+    char path[UI_PROMPT_MAX];
+    snprintf(path, sizeof path, "%s", text);
+    size_t n = strlen(path);
+    while (n && path[n - 1] == ' ')
+        path[--n] = '\0';
+    int force = n && path[n - 1] == '!';
+    if (force)
+        path[--n] = '\0';
+    if (!n) {
+        ui_msg(app, "export: no file name given");
+        return;
+    }
+    ui_screen *s = ui_top(app);
+    ui_export_format fmt = format_of(path);
+    if (fmt != UI_EXPORT_TEXT && !s->ops->export_view) {
+        ui_error(app, "the %s screen exports as text only (use a .txt name)", s->ops->name);
+        return;
+    }
+    gb_error err = {{0}};
+    gb_outfile out;
+    if (gb_outfile_open(&out, path, force, &err)) {
+        ui_error(app, "%s%s", err.msg, force ? "" : " (end the name with ! to replace it)");
+        return;
+    }
+    int rc = fmt != UI_EXPORT_TEXT ? s->ops->export_view(s, app, out.fp, fmt, &err)
+                                   : export_screen_text(out.fp, &s->last);
+    if (rc == 0)
+        rc = gb_outfile_commit(&out, &err);
+    else
+        gb_outfile_abort(&out);
+    if (rc)
+        ui_error(app, "export: %s", err.msg);
+    else
+        ui_msg(app, "wrote %s", path);
+}
+
+void ui_export_start(ui_app *app)
+{
+    ui_prompt(app, "Export to (.csv .json .txt): ", NULL, export_done, NULL);
+}

@@ -1,0 +1,34 @@
+/* loop.h: the explorer's main loop and what it shares with main.c,
+ * status.c and export.c.
+ *
+ * The loop waits for a key at most 100 ms at a time, so a running job's
+ * progress is redrawn about 10 times a second and a signal's flag is seen
+ * within 100 ms; it polls the job queue for finished jobs, hands keys to the
+ * top screen and then to the global key map, and redraws. */
+#ifndef GB_UI_LOOP_H
+#define GB_UI_LOOP_H
+
+#include "keyscript.h"
+#include "screen.h"
+
+/* Called from the signal handler: only records the signal. */
+void ui_loop_signal(int sig);
+
+/* Runs until the user quits or the script ends; 0, or 1 with err set. */
+int ui_loop_run(ui_app *app, ui_script *script, gb_error *err);
+/* Frees the screens left on the stack. */
+void ui_loop_close(ui_app *app);
+
+/* Draws the status line (or the active prompt) on the last line. */
+void ui_status_draw(ui_app *app);
+
+/* Starts the export prompt for the top screen. */
+void ui_export_start(ui_app *app);
+
+/* Whether a key is Enter (terminals send \r, \n or KEY_ENTER). */
+static inline int ui_is_enter(int key)
+{
+    return key == '\n' || key == '\r' || key == KEY_ENTER;
+}
+
+#endif

@@ -1,0 +1,158 @@
+/* main.c: ui_main, the explorer's lifetime: load the inputs, take over the
+ * terminal, run the loop, give the terminal back whatever happens.
+ *
+ * SIGINT and SIGTERM only set flags the loop reads (Ctrl-C cancels a
+ * running job, otherwise quits; SIGTERM quits); the terminal is restored by
+ * the loop's normal exit path, and by an atexit hook should anything call
+ * exit() while curses is active. */
+#include "ui.h"
+
+#include <curses.h>
+#include <gsl/gsl_errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loop.h"
+
+static volatile sig_atomic_t curses_active;
+
+static void restore_terminal(void)
+{
+    if (curses_active) {
+        curses_active = 0;
+        endwin();
+    }
+}
+
+static void on_signal(int sig)
+{
+    ui_loop_signal(sig);
+}
+
+static int utf8_locale(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+static int load(ui_app *app, const ui_options *o, gb_error *err)
+{
+    app->data_path = o->data_path;
+    app->model_path = o->model_path;
+    app->model = gb_model_load(o->model_path, err);
+    if (!app->model)
+        return -1;
+    gb_csv_options copt = {.delimiter = o->delimiter};
+    app->ds = gb_dataset_read_csv(o->data_path, &copt, err);
+    if (!app->ds)
+        return -1;
+    if (gb_binding_make(app->model, app->ds, o->target, &app->binding, err))
+        return -1;
+    ui_params_default(&app->params, app->model);
+    if (o->method) {
+        gb_method m;
+        if (gb_method_parse(o->method, &m))
+            return gb_error_set(err, "--method %s: unknown method", o->method);
+        if (gb_method_check(app->model, m, err))
+            return -1;
+        app->params.method = (int)m;
+    }
+    if (o->row >= 0 && (size_t)o->row >= app->ds->n_rows)
+        return gb_error_set(err, "--row %ld: the data has %zu rows (0 to %zu)", o->row, app->ds->n_rows,
+                            app->ds->n_rows ? app->ds->n_rows - 1 : 0);
+    if (app->ds->n_rows == 0)
+        return gb_error_set(err, "%s: the data has no rows to explain", o->data_path);
+    app->row = o->row >= 0 ? (size_t)o->row : 0;
+    app->marked = gb_calloc(app->ds->n_rows, 1, err);
+    return app->marked ? 0 : -1;
+}
+
+static void unload(ui_app *app)
+{
+    ui_app_free_results(app);
+    free(app->marked);
+    if (app->binding.column)
+        gb_binding_free(&app->binding);
+    gb_dataset_free(app->ds);
+    gb_model_free(app->model);
+}
+
+/* Starts curses on the terminal, or on stdout with keys from a script. */
+static int start_curses(int scripted)
+{
+    if (scripted) {
+        /* Tests run without a terminal: draw to stdout (usually /dev/null)
+         * and never read the terminal. */
+        const char *term = getenv("TERM");
+        if (!newterm(term && *term ? term : "dumb", stdout, stdin))
+            return -1;
+    } else if (!initscr()) {
+        return -1;
+    }
+    curses_active = 1;
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25); /* Esc must cancel at once, not after a second */
+    curs_set(0);
+    return 0;
+}
+
+int ui_main(const ui_options *o)
+{
+    gb_error err = {{0}};
+    ui_app app;
+    memset(&app, 0, sizeof app);
+    setlocale(LC_ALL, "");
+    gsl_set_error_handler_off();
+    if (load(&app, o, &err)) {
+        unload(&app);
+        fflush(stdout);
+        fprintf(stderr, "glassbox: %s\n", err.msg);
+        return 2;
+    }
+    ui_theme_glyphs(&app.theme, utf8_locale());
+    const char *keys = getenv("GLASSBOX_KEYS");
+    ui_script *script = NULL;
+    if (keys && *keys && !(script = ui_script_open(keys, &err))) {
+        unload(&app);
+        fprintf(stderr, "glassbox: %s\n", err.msg);
+        return 2;
+    }
+    if (!(app.jobs = ui_jobs_new(&err))) {
+        ui_script_free(script);
+        unload(&app);
+        fprintf(stderr, "glassbox: %s\n", err.msg);
+        return 1;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    atexit(restore_terminal);
+
+    int status = 0;
+    if (start_curses(script != NULL)) {
+        fprintf(stderr, "glassbox: cannot use the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
+        status = 1;
+    } else {
+        ui_theme_init(&app.theme);
+        status = ui_loop_run(&app, script, &err);
+        restore_terminal();
+        if (status)
+            fprintf(stderr, "glassbox: %s\n", err.msg);
+    }
+    ui_loop_close(&app);
+    ui_jobs_free(app.jobs, &app);
+    ui_script_free(script);
+    unload(&app);
+    return status;
+}
