@@ -48,14 +48,14 @@ struct gb_treeshap_int {
 typedef struct ti_walk {
     const gb_model *m;
     const gb_node *nodes;
-    const int32_t *xnext;  /* x's child at each internal node of the tree */
-    const double *r;       /* the background row */
-    unsigned char *side;   /* per feature: 0 undecided, 1 in X, 2 in R */
-    int32_t *feat;         /* the features in X or R, in the order they joined */
+    const int32_t *xnext; /* x's child at each internal node of the tree */
+    const double *r;      /* the background row */
+    unsigned char *side;  /* per feature: 0 undecided, 1 in X, 2 in R */
+    int32_t *feat;        /* the features in X or R, in the order they joined */
     const double *cx, *cr;
     int stride;
-    double scale;          /* the background row's weight */
-    double *phi;           /* the block of the tree's group */
+    double scale; /* the background row's weight */
+    double *phi;  /* the block of the tree's group */
 } ti_walk;
 
 enum { SIDE_NONE = 0, SIDE_X = 1, SIDE_R = 2 };
@@ -93,7 +93,8 @@ static int flatten(const gb_model *m, const gb_tree *t, size_t ti, gb_node *out,
             if (nd->feature < 0 || nd->feature >= m->n_features || nd->right < 0 || nd->left >= t->n_nodes ||
                 nd->right >= t->n_nodes || seen[nd->left] || seen[nd->right] || d + 1 > GB_MAX_DEPTH ||
                 ((nd->flags & GB_NODE_CATEGORICAL) && (size_t)nd->cat_begin + nd->cat_words > m->n_cat_bits))
-                return gb_error_set(err, "tree %zu, node %d: not a valid split (was the model checked?)", ti, i);
+                return gb_error_set(err, "tree %zu, node %d: not a valid split (was the model checked?)", ti,
+                                    i);
             seen[nd->left] = seen[nd->right] = 1;
             out[n].left = n + 1;
             stack[sp] = nd->right;
@@ -151,12 +152,13 @@ static int check_args(const gb_model *m, const double *bg_w, size_t n_bg, gb_err
         double sum = 0.0;
         for (size_t r = 0; r < n_bg; r++) {
             if (!(bg_w[r] >= 0.0) || !isfinite(bg_w[r]))
-                return gb_error_set(err, "background weight %zu is %g: weights must be finite and non-negative", r,
-                                    bg_w[r]);
+                return gb_error_set(
+                    err, "background weight %zu is %g: weights must be finite and non-negative", r, bg_w[r]);
             sum += bg_w[r];
         }
         if (!(sum > 0.0) || !isfinite(sum))
-            return gb_error_set(err, "the background weights sum to %g: they must sum to a positive number", sum);
+            return gb_error_set(err, "the background weights sum to %g: they must sum to a positive number",
+                                sum);
     }
     return 0;
 }
@@ -325,7 +327,12 @@ int gb_treeshap_int_row(const gb_treeshap_int *t, const double *x, double *phi, 
             xin[f] = gb_model_input(t->m, x[f]);
         memset(phi, 0, (size_t)t->n_groups * width * sizeof *phi);
     }
-    ti_walk wk = {.m = t->m, .xnext = xnext, .side = side, .feat = feat, .cx = t->cx, .cr = t->cr,
+    ti_walk wk = {.m = t->m,
+                  .xnext = xnext,
+                  .side = side,
+                  .feat = feat,
+                  .cx = t->cx,
+                  .cr = t->cr,
                   .stride = t->max_n + 1};
     for (size_t ti = 0; rc == 0 && ti < t->n_trees; ti++) {
         const gb_node *nodes = t->nodes + t->begin[ti];

@@ -97,7 +97,8 @@ static gb_treeshap_int *must_new(const gb_model *m, const double *bg, const doub
     return t;
 }
 
-static int explain(const gb_model *m, const double *bg, const double *w, size_t n_bg, const double *x, double *phi)
+static int explain(const gb_model *m, const double *bg, const double *w, size_t n_bg, const double *x,
+                   double *phi)
 {
     gb_treeshap_int *t = must_new(m, bg, w, n_bg);
     int rc = gb_treeshap_int_row(t, x, phi, NULL);
@@ -110,7 +111,8 @@ static int explain(const gb_model *m, const double *bg, const double *w, size_t 
 /* Shapley values of v(S) = sum_r w_r margin(x_S, r_notS) / sum_r w_r by
  * enumerating all coalitions (n_features <= 12), in gb_treeshap_int_row's
  * layout. */
-static void brute(const gb_model *m, const double *bg, const double *w, size_t n_bg, const double *x, double *phi)
+static void brute(const gb_model *m, const double *bg, const double *w, size_t n_bg, const double *x,
+                  double *phi)
 {
     int nf = m->n_features, ng = m->n_groups;
     unsigned n_sets = 1u << nf;
@@ -288,7 +290,8 @@ static void test_random(void)
         }
         gb_model_free(m);
     }
-    ok(worst <= 1e-9, "%d random ensembles (NaN, categorical, LightGBM rules, float32, groups, weights) "
+    ok(worst <= 1e-9,
+       "%d random ensembles (NaN, categorical, LightGBM rules, float32, groups, weights) "
        "equal the enumerated interventional Shapley values: worst relative error %.3g (case %d)",
        n_cases, worst, worst_case);
     ok(additive, "%d random ensembles: base + sum phi = margin to 1e-12", n_cases);
@@ -305,7 +308,8 @@ static void test_by_hand(void)
      *   phi_A = ((2 - 8) + (1 - 4)) / 2 = -4.5
      *   phi_B = ((4 - 8) + (1 - 2)) / 2 = -2.5,   8 - 4.5 - 2.5 = 1. */
     gb_model *m = new_model(2, 1);
-    gb_node t[] = {split(0, 0, 1, 2), split(1, 0, 3, 4), split(1, 0, 5, 6), leaf(1), leaf(2), leaf(4), leaf(8)};
+    gb_node t[] = {
+        split(0, 0, 1, 2), split(1, 0, 3, 4), split(1, 0, 5, 6), leaf(1), leaf(2), leaf(4), leaf(8)};
     add_tree(m, 0, t, 7);
     finish(m);
     double r1[2] = {1, 1}, x[2] = {-1, -1}, phi[3];
@@ -321,7 +325,8 @@ static void test_by_hand(void)
     /* r = (-1, 1) differs from x only in B: phi_B = f(x) - f(r) = 1 - 2. */
     double r2[2] = {-1, 1};
     explain(m, r2, NULL, 1, x, phi);
-    ok(phi[0] == 0.0 && phi[1] == -1.0, "background differing in one feature: all of it goes to that feature");
+    ok(phi[0] == 0.0 && phi[1] == -1.0,
+       "background differing in one feature: all of it goes to that feature");
 
     /* Two background rows, weights 3 and 1: the values are the weighted
      * means of the per-row ones, (3 (-4.5) + 0) / 4 and (3 (-2.5) - 1) / 4,
@@ -464,7 +469,8 @@ static void test_big(void)
     }
     const double *base = gb_treeshap_int_base(t);
     ok(tap_close(base[0], mean[0], 1e-12) && tap_close(base[1], mean[1], 1e-12) &&
-       tap_close(base[2], mean[2], 1e-12), "base = mean margin of the background, per group");
+           tap_close(base[2], mean[2], 1e-12),
+       "base = mean margin of the background, per group");
     gb_treeshap_int_free(t);
     free(bg);
     gb_model_free(m);
@@ -483,7 +489,8 @@ static void *run_job(void *arg)
 {
     job *j = arg;
     for (int k = 0; k < j->n_rows; k++)
-        gb_treeshap_int_row(j->t, j->rows + (size_t)k * (size_t)j->nf, j->out + (size_t)k * (size_t)j->width, NULL);
+        gb_treeshap_int_row(j->t, j->rows + (size_t)k * (size_t)j->nf, j->out + (size_t)k * (size_t)j->width,
+                            NULL);
     return NULL;
 }
 

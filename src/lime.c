@@ -1,0 +1,319 @@
+/* lime.c: one LIME explanation (see lime.h): draw the neighbourhood from
+ * the training statistics (lime_stats.c), evaluate the model on it in
+ * batches, weight the samples by the kernel, select features and fit the
+ * weighted ridge (lime_fit.c). */
+#include "lime.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lime_fit.h"
+#include "lime_stats.h"
+
+enum { DEFAULT_SAMPLES = 5000, DEFAULT_FEATURES = 10, BATCH = 256 };
+
+/* ---- names and checks ---------------------------------------------------- */
+
+const char *gb_lime_discretize_name(gb_lime_discretize d)
+{
+    switch (d) {
+    case GB_LIME_QUARTILE: return "quartile";
+    case GB_LIME_DECILE: return "decile";
+    case GB_LIME_NONE: return "none";
+    }
+    return "?";
+}
+
+int gb_lime_discretize_parse(const char *name, gb_lime_discretize *out)
+{
+    for (int d = GB_LIME_QUARTILE; d <= GB_LIME_NONE; d++)
+        if (strcmp(name, gb_lime_discretize_name((gb_lime_discretize)d)) == 0) {
+            *out = (gb_lime_discretize)d;
+            return 0;
+        }
+    return -1;
+}
+
+const char *gb_lime_selection_name(gb_lime_selection s)
+{
+    switch (s) {
+    case GB_LIME_AUTO: return "auto";
+    case GB_LIME_FORWARD: return "forward";
+    case GB_LIME_HIGHEST_WEIGHTS: return "highest-weights";
+    case GB_LIME_LASSO: return "lasso";
+    case GB_LIME_NONE_SELECTION: return "none";
+    }
+    return "?";
+}
+
+int gb_lime_selection_parse(const char *name, gb_lime_selection *out)
+{
+    for (int s = GB_LIME_AUTO; s <= GB_LIME_NONE_SELECTION; s++)
+        if (strcmp(name, gb_lime_selection_name((gb_lime_selection)s)) == 0) {
+            *out = (gb_lime_selection)s;
+            return 0;
+        }
+    return -1;
+}
+
+int gb_lime_config_check(const gb_lime_stats *s, const gb_lime_config *c, gb_error *err)
+{
+    const gb_model *m = s->m;
+    if (c->group < 0 || c->group >= m->n_groups)
+        return gb_error_set(err, "LIME: output %d does not exist (the model has %d)", c->group, m->n_groups);
+    if (c->samples == 1)
+        return gb_error_set(err, "LIME needs at least 2 samples (the row itself and one neighbour)");
+    if (c->num_features < 0)
+        return gb_error_set(err, "LIME: the number of features must be positive, not %d", c->num_features);
+    if (!(c->kernel_width >= 0.0) || !isfinite(c->kernel_width))
+        return gb_error_set(err, "LIME: the kernel width must be a positive number, not %g", c->kernel_width);
+    if ((unsigned)c->discretize > GB_LIME_NONE || (unsigned)c->selection > GB_LIME_NONE_SELECTION ||
+        (unsigned)c->space > GB_LIME_MARGIN)
+        return gb_error_set(err, "LIME: unknown discretisation, selection or output space");
+    return 0;
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+int gb_lime_result_init(gb_lime_result *r, const gb_lime_stats *s, gb_error *err)
+{
+    size_t nf = (size_t)s->n_features;
+    memset(r, 0, sizeof *r);
+    r->n_features = s->n_features;
+    r->weights = gb_calloc(nf, sizeof *r->weights, err);
+    r->selected = r->weights ? gb_calloc(nf, sizeof *r->selected, err) : NULL;
+    r->bin = r->selected ? gb_calloc(nf, sizeof *r->bin, err) : NULL;
+    r->edges = r->bin ? gb_calloc(nf, sizeof *r->edges, err) : NULL;
+    r->n_edges = r->edges ? gb_calloc(nf, sizeof *r->n_edges, err) : NULL;
+    r->z0 = r->n_edges ? gb_calloc(nf, sizeof *r->z0, err) : NULL;
+    if (!r->z0) {
+        gb_lime_result_free(r);
+        return -1;
+    }
+    return 0;
+}
+
+void gb_lime_result_free(gb_lime_result *r)
+{
+    free(r->weights);
+    free(r->selected);
+    free(r->bin);
+    free(r->edges);
+    free(r->n_edges);
+    free(r->z0);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- one explanation ----------------------------------------------------- */
+
+/* Scratch for one row, allocated per call so that threads share nothing. */
+typedef struct lime_work {
+    size_t n;
+    int nf, ng;
+    double *z;      /* [n x nf] interpretable samples */
+    double *y;      /* [n] model outputs */
+    double *w;      /* [n] kernel weights */
+    double *rows;   /* [BATCH x nf] model inputs */
+    double *margin; /* [BATCH x ng] */
+    double *out;    /* [ng] */
+    int *code;      /* [nf] x's bin or category per feature */
+    int *sel;       /* [nf] */
+    double *coef;   /* [nf] */
+} lime_work;
+
+static void work_free(lime_work *wk)
+{
+    free(wk->z);
+    free(wk->y);
+    free(wk->w);
+    free(wk->rows);
+    free(wk->margin);
+    free(wk->out);
+    free(wk->code);
+    free(wk->sel);
+    free(wk->coef);
+}
+
+static int work_alloc(lime_work *wk, size_t n, int nf, int ng)
+{
+    size_t f = (size_t)nf + 1, g = (size_t)ng;
+    memset(wk, 0, sizeof *wk);
+    wk->n = n;
+    wk->nf = nf;
+    wk->ng = ng;
+    wk->z = malloc(n * f * sizeof *wk->z);
+    wk->y = malloc(n * sizeof *wk->y);
+    wk->w = malloc(n * sizeof *wk->w);
+    wk->rows = malloc(BATCH * f * sizeof *wk->rows);
+    wk->margin = malloc(BATCH * g * sizeof *wk->margin);
+    wk->out = malloc(g * sizeof *wk->out);
+    wk->code = malloc(f * sizeof *wk->code);
+    wk->sel = malloc(f * sizeof *wk->sel);
+    wk->coef = malloc(f * sizeof *wk->coef);
+    if (!wk->z || !wk->y || !wk->w || !wk->rows || !wk->margin || !wk->out || !wk->code || !wk->sel ||
+        !wk->coef) {
+        work_free(wk);
+        return -1;
+    }
+    return 0;
+}
+
+/* x's codes and its interpretable row z0: 1 everywhere with bins, else the
+ * standardised value (0 for a missing one, which has no position) for a
+ * numeric feature and 1 for a categorical one. */
+static void instance(const gb_lime_stats *s, const gb_lime_config *c, const double *x, lime_work *wk,
+                     double *z0)
+{
+    for (int f = 0; f < wk->nf; f++) {
+        wk->code[f] = gb_lime_stats_bin(s, c->discretize, f, x[f]);
+        const gb_lime_feature *ft = &s->feat[f];
+        if (c->discretize != GB_LIME_NONE || ft->categorical)
+            z0[f] = 1.0;
+        else
+            z0[f] = isnan(x[f]) ? 0.0 : (x[f] - ft->mean) / ft->scale;
+    }
+}
+
+/* Sample i (>= 1): the model's input into row, the interpretable values into
+ * zi.  Draws feature by feature in a fixed order, so the stream depends only
+ * on the generator. */
+static void draw_sample(const gb_lime_stats *s, const gb_lime_config *c, const lime_work *wk, gsl_rng *rng,
+                        double *row, double *zi)
+{
+    for (int f = 0; f < wk->nf; f++) {
+        int code;
+        double z;
+        row[f] = gb_lime_stats_draw(s, c->discretize, f, rng, &code, &z);
+        if (c->discretize == GB_LIME_NONE && !s->feat[f].categorical)
+            zi[f] = z;
+        else
+            zi[f] = code == wk->code[f] ? 1.0 : 0.0;
+    }
+}
+
+/* Fills z and y batch by batch; returns 1 when cancelled. */
+static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const double *x, gsl_rng *rng,
+                         lime_work *wk, const double *z0, const atomic_int *cancel)
+{
+    const gb_model *m = s->m;
+    size_t nf = (size_t)wk->nf, ng = (size_t)wk->ng;
+    for (size_t start = 0; start < wk->n; start += BATCH) {
+        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
+            return 1;
+        size_t end = start + BATCH < wk->n ? start + BATCH : wk->n;
+        for (size_t i = start; i < end; i++) {
+            double *row = wk->rows + (i - start) * nf, *zi = wk->z + i * nf;
+            if (i == 0) {
+                memcpy(row, x, nf * sizeof *row);
+                memcpy(zi, z0, nf * sizeof *zi);
+            } else {
+                draw_sample(s, c, wk, rng, row, zi);
+            }
+        }
+        gb_model_margin_batch(m, wk->rows, end - start, wk->margin);
+        for (size_t i = start; i < end; i++) {
+            const double *mg = wk->margin + (i - start) * ng;
+            if (c->space == GB_LIME_OUTPUT) {
+                gb_model_transform(m, mg, wk->out);
+                wk->y[i] = wk->out[c->group];
+            } else {
+                wk->y[i] = mg[c->group];
+            }
+        }
+    }
+    return 0;
+}
+
+static void kernel_weights(lime_work *wk, const double *z0, double width)
+{
+    size_t nf = (size_t)wk->nf;
+    for (size_t i = 0; i < wk->n; i++) {
+        double d2 = 0.0;
+        for (size_t f = 0; f < nf; f++) {
+            double d = wk->z[i * nf + f] - z0[f];
+            d2 += d * d;
+        }
+        wk->w[i] = sqrt(exp(-d2 / (width * width)));
+    }
+}
+
+typedef struct ranked {
+    double key;
+    int pos;
+    int f;
+} ranked;
+
+static int by_weight(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? 1 : -1;
+    return x->pos - y->pos;
+}
+
+/* Weights into the result, the selected features by decreasing |weight|
+ * (ties in selection order, as lime's stable sort). */
+static int store_fit(gb_lime_result *out, const lime_work *wk, int n_sel)
+{
+    ranked *rk = malloc(((size_t)n_sel + 1) * sizeof *rk);
+    if (!rk)
+        return -1;
+    memset(out->weights, 0, (size_t)wk->nf * sizeof *out->weights);
+    for (int j = 0; j < n_sel; j++) {
+        out->weights[wk->sel[j]] = wk->coef[j];
+        rk[j] = (ranked){fabs(wk->coef[j]), j, wk->sel[j]};
+    }
+    qsort(rk, (size_t)n_sel, sizeof *rk, by_weight);
+    for (int j = 0; j < n_sel; j++)
+        out->selected[j] = rk[j].f;
+    out->n_selected = n_sel;
+    free(rk);
+    return 0;
+}
+
+static int fit(const gb_lime_config *c, lime_work *wk, gb_lime_result *out)
+{
+    gb_lime_gram g;
+    int k = c->num_features ? c->num_features : DEFAULT_FEATURES, n_sel = 0;
+    if (gb_lime_gram_init(&g, wk->nf, NULL))
+        return -1;
+    gb_lime_gram_compute(&g, wk->z, wk->y, wk->w, wk->n);
+    int rc = gb_lime_select_features(&g, out->z0, c->selection, k, wk->sel, &n_sel);
+    if (rc == 0)
+        rc = gb_lime_ridge(&g, wk->sel, n_sel, 1.0, wk->coef, &out->intercept);
+    gb_lime_gram_free(&g);
+    if (rc)
+        return -1;
+    out->r2 = gb_lime_score(wk->z, wk->y, wk->w, wk->n, wk->nf, wk->sel, n_sel, wk->coef, out->intercept);
+    out->local_pred = out->intercept;
+    for (int j = 0; j < n_sel; j++)
+        out->local_pred += wk->coef[j] * out->z0[wk->sel[j]];
+    out->model_pred = wk->y[0];
+    return store_fit(out, wk, n_sel);
+}
+
+int gb_lime_row(const gb_lime_stats *s, const gb_lime_config *c, const double *x, gsl_rng *rng,
+                gb_lime_result *out, const atomic_int *cancel)
+{
+    const gb_model *m = s->m;
+    if (gb_lime_config_check(s, c, NULL) || out->n_features != s->n_features)
+        return -1;
+    size_t n = c->samples ? c->samples : DEFAULT_SAMPLES;
+    lime_work wk;
+    if (work_alloc(&wk, n, s->n_features, m->n_groups))
+        return -1;
+    out->kernel_width = c->kernel_width > 0.0 ? c->kernel_width : 0.75 * sqrt((double)s->n_features);
+    instance(s, c, x, &wk, out->z0);
+    for (int f = 0; f < s->n_features; f++) {
+        out->edges[f] = gb_lime_stats_edges(s, c->discretize, f, &out->n_edges[f]);
+        out->bin[f] = c->discretize != GB_LIME_NONE && !s->feat[f].categorical ? wk.code[f] : -1;
+    }
+    int rc = neighbourhood(s, c, x, rng, &wk, out->z0, cancel);
+    if (rc == 0) {
+        kernel_weights(&wk, out->z0, out->kernel_width);
+        rc = fit(c, &wk, out);
+    }
+    work_free(&wk);
+    return rc;
+}

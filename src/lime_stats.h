@@ -1,0 +1,67 @@
+/* lime_stats.h: LIME's training statistics and the draws made from them
+ * (internal to lime.c and its tests; the public half is in lime.h).
+ *
+ * Per numeric feature: the mean and scale of lime's StandardScaler, and for
+ * each discretisation (quartile, decile) the bin edges of lime's
+ * QuartileDiscretizer / DecileDiscretizer (numpy's linear percentiles,
+ * duplicates removed), each bin's mean, sd, bounds and training frequency.
+ * Per categorical feature: the distinct values and their frequencies.
+ * Missing values are left out of every moment and counted as a bin (a
+ * value) of their own.  Draws use gsl_ran_discrete tables built here, which
+ * are read-only, so threads share one gb_lime_stats. */
+#ifndef GB_LIME_STATS_H
+#define GB_LIME_STATS_H
+
+#include <gsl/gsl_randist.h>
+
+#include "lime.h"
+
+enum { GB_LIME_N_BINNINGS = 2 }; /* quartile, decile */
+
+typedef struct gb_lime_bins {
+    int n_edges;
+    double *edges; /* [n_edges], increasing */
+    /* Per bin b = 0 .. n_edges (values) and n_edges + 1 (missing). */
+    double *mean, *sd, *lo, *hi;
+    double *count;
+    /* Truncated-normal draws: for each value bin the standard normal
+     * probabilities of its bounds, on the side where they keep their digits
+     * (upper[b]: 1 - Phi, else Phi). */
+    double *p_lo, *p_hi;
+    unsigned char *upper;
+    gsl_ran_discrete_t *pick;
+} gb_lime_bins;
+
+typedef struct gb_lime_feature {
+    int categorical;
+    size_t n_present;
+    double mean, scale; /* scale: the sd, or 1 for a constant column */
+    gb_lime_bins bins[GB_LIME_N_BINNINGS];
+    /* Categorical: distinct values (NaN last when present) and counts. */
+    size_t n_values;
+    double *values;
+    double *counts;
+    gsl_ran_discrete_t *pick_value;
+} gb_lime_feature;
+
+struct gb_lime_stats {
+    const gb_model *m;
+    int n_features;
+    size_t n;
+    gb_lime_feature *feat;
+};
+
+/* x's bin under discretisation d (searchsorted: the number of edges below
+ * x, so a value equal to an edge is in the lower bin; n_edges + 1 for a
+ * missing value), or for a categorical feature the index of its value (-1
+ * when training never saw it).  d = GB_LIME_NONE: -1 for numeric features. */
+int gb_lime_stats_bin(const gb_lime_stats *s, gb_lime_discretize d, int f, double x);
+
+/* Draws feature f of one neighbourhood sample: returns the value for the
+ * model and stores in *code the bin (category index) it came from, or for a
+ * numeric feature without discretisation the standard normal draw z (the
+ * value is mean + scale * z).  NaN for a missing bin. */
+double gb_lime_stats_draw(const gb_lime_stats *s, gb_lime_discretize d, int f, gsl_rng *rng, int *code,
+                          double *z);
+
+#endif
