@@ -7,10 +7,40 @@
  * come from the screen's own exporter (the numbers at full precision). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "../src/outfile.h"
 #include "loop.h"
+
+void ui_json_string(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(fp, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(fp, "\\u%04x", *p);
+        else
+            fputc(*p, fp);
+    }
+    fputc('"', fp);
+}
+
+void ui_csv_field(FILE *fp, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
 
 static ui_export_format format_of(const char *path)
 {
@@ -65,8 +95,13 @@ static void export_done(ui_app *app, const char *text, void *ctx)
     }
     gb_error err = {{0}};
     gb_outfile out;
+    if (!force && access(path, F_OK) == 0) {
+        const char *base = strrchr(path, '/');
+        ui_error(app, "%s exists: end the name with ! to replace it", base ? base + 1 : path);
+        return;
+    }
     if (gb_outfile_open(&out, path, force, &err)) {
-        ui_error(app, "%s%s", err.msg, force ? "" : " (end the name with ! to replace it)");
+        ui_error(app, "%s", err.msg);
         return;
     }
     int rc = fmt != UI_EXPORT_TEXT ? s->ops->export_view(s, app, out.fp, fmt, &err)

@@ -25,6 +25,11 @@ void ui_status_draw(ui_app *app);
 /* Starts the export prompt for the top screen. */
 void ui_export_start(ui_app *app);
 
+/* A JSON string literal of s, for the screens' exporters. */
+void ui_json_string(FILE *fp, const char *s);
+/* A CSV field, quoted when it holds a comma, a quote or a line break. */
+void ui_csv_field(FILE *fp, const char *s);
+
 /* Whether a key is Enter (terminals send \r, \n or KEY_ENTER). */
 static inline int ui_is_enter(int key)
 {
