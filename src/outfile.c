@@ -15,7 +15,21 @@ int gb_outfile_open(gb_outfile *out, const char *path, int force, gb_error *err)
         return 0;
     }
     struct stat st;
-    if (!force && stat(path, &st) == 0)
+    int exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* A device, a pipe or a socket (/dev/null, /dev/stdout, a FIFO):
+         * write straight into it.  Renaming a temporary file over it would
+         * replace the device node with a regular file. */
+        out->fp = fopen(path, "w");
+        if (!out->fp)
+            return gb_error_set(err, "%s: cannot write: %s", path, strerror(errno));
+        out->path = NULL;
+        out->direct = 1;
+        return 0;
+    }
+    if (exists && S_ISDIR(st.st_mode))
+        return gb_error_set(err, "%s: is a directory", path);
+    if (!force && exists)
         return gb_error_set(err, "%s: the file exists; use --force to replace it", path);
     size_t n = strlen(path);
     out->path = gb_strdup(path, err);
@@ -53,8 +67,11 @@ int gb_outfile_commit(gb_outfile *out, gb_error *err)
         return gb_error_set(err, "output already closed");
     if (!out->path) {
         int bad = fflush(out->fp) != 0 || ferror(out->fp);
+        if (out->direct && fclose(out->fp) != 0)
+            bad = 1;
         out->fp = NULL;
-        return bad ? gb_error_set(err, "standard output: %s", strerror(errno)) : 0;
+        out->direct = 0;
+        return bad ? gb_error_set(err, "output: %s", strerror(errno)) : 0;
     }
     int bad = fflush(out->fp) != 0 || ferror(out->fp);
     int saved = errno;
@@ -79,7 +96,7 @@ int gb_outfile_commit(gb_outfile *out, gb_error *err)
 
 void gb_outfile_abort(gb_outfile *out)
 {
-    if (out->fp && out->path)
+    if (out->fp && (out->path || out->direct))
         fclose(out->fp);
     if (out->tmp)
         unlink(out->tmp);

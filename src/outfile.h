@@ -4,7 +4,9 @@
  * over it only when everything has been written and flushed; any failure
  * (a full disk, an error in the input found half-way, a cancelled job)
  * removes the temporary file, so no reader ever sees a truncated result.
- * An existing destination is kept unless the caller passes force. */
+ * An existing destination is kept unless the caller passes force.  A
+ * destination that is not a regular file (/dev/null, a FIFO, a terminal) is
+ * written directly: it cannot be replaced, and must not be. */
 #ifndef GB_OUTFILE_H
 #define GB_OUTFILE_H
 
@@ -16,6 +18,7 @@ typedef struct gb_outfile {
     FILE *fp;   /* write here */
     char *path; /* destination; NULL for standard output */
     char *tmp;  /* temporary file, renamed to path on commit */
+    int direct; /* writing straight into a device or pipe we opened */
 } gb_outfile;
 
 /* path NULL or "-" writes to standard output (no atomicity there). */

@@ -53,6 +53,15 @@ fails_with "a failed run leaves no file" "does not exist" $G explain -d "$D" -m 
 [ ! -e "$TMP/new.csv" ] && [ -z "$(ls "$TMP" | grep 'new.csv.tmp')" ]
 ok $? "neither the file nor a temporary file is left"
 
+# A device or a pipe is written into, never replaced by a renamed file.
+mkfifo "$TMP/fifo"
+cat "$TMP/fifo" >"$TMP/from-fifo" &
+$G explain -d "$D" -m "$M" -r 0-4 -o "$TMP/fifo"
+status=$?
+wait
+[ $status -eq 0 ] && [ -p "$TMP/fifo" ] && cmp -s "$TMP/from-fifo" "$TMP/before.csv"
+ok $? "-o into a named pipe writes through it and leaves the pipe a pipe"
+
 # Additivity, thread invariance and row independence on the whole sample.
 $G explain -d "$D" -m "$M" -j 1 >"$TMP/t1.csv"
 ok $? "explain all rows with one thread"
