@@ -7,6 +7,7 @@
  * expected text.  A million points go through the same path as a real
  * dependence plot; the time is printed, not asserted. */
 #include "../ui/canvas.h"
+#include "../ui/canvas_classes.h"
 #include "../ui/canvas_plot.h"
 #include "tap.h"
 
@@ -383,6 +384,38 @@ static void plot_braille(void)
     canvas_free(&cv);
 }
 
+static void classes(void)
+{
+    canvas_classes c;
+    double flags[] = {1, 0, NAN, 1, 1, 0};
+    ok(canvas_classes_make(flags, 6, 1, 5, &c) == 0 && c.discrete && c.n == 2 && c.value[0] == 0 &&
+           c.value[1] == 1,
+       "a 0/1 feature: one class per value");
+    ok(canvas_classes_of(&c, 1) == 1 && canvas_classes_of(&c, 0) == 0 && canvas_classes_of(&c, NAN) == -1 &&
+           canvas_classes_of(&c, 0.5) == -1,
+       "values map to their class; NaN and unknown values to none");
+    double v[100];
+    for (int i = 0; i < 100; i++)
+        v[i] = (double)((i * 37) % 100); /* 0..99 shuffled */
+    canvas_classes_make(v, 100, 1, 4, &c);
+    ok(!c.discrete && c.n == 4 && c.edge[0] == 25 && c.edge[1] == 50 && c.edge[2] == 75,
+       "0..99 in 4 classes: cut at 25, 50, 75");
+    int count[4] = {0};
+    for (int i = 0; i < 100; i++)
+        count[canvas_classes_of(&c, v[i])]++;
+    ok(count[0] == 25 && count[1] == 25 && count[2] == 25 && count[3] == 25, "each class holds a quarter");
+    ok(canvas_classes_of(&c, -1e9) == 0 && canvas_classes_of(&c, 1e9) == 3, "beyond the data: the end classes");
+    double tied[20];
+    for (int i = 0; i < 20; i++)
+        tied[i] = i < 16 ? 0.0 : 1.0 + i; /* 16 zeros, then 17 18 19 20 */
+    canvas_classes_make(tied, 20, 1, 3, &c);
+    ok(!c.discrete && c.n == 3 && c.edge[0] == 17 && c.edge[1] == 18,
+       "coinciding quantiles move past the tie: 0 | 17 | 18-20 (%d classes)", c.n);
+    double none[] = {NAN, NAN};
+    ok(canvas_classes_make(none, 2, 1, 5, &c) == 0 && c.n == 0 && canvas_classes_of(&c, 1) == -1,
+       "no numbers: no classes");
+}
+
 static uint64_t rng_state = 42;
 static double unif(void)
 {
@@ -449,6 +482,7 @@ int main(void)
     ticks();
     plot_ascii();
     plot_braille();
+    classes();
     million();
     return tap_done();
 }

@@ -24,12 +24,6 @@ static const uint32_t block_glyph[16] = {
 enum { GUIDE_VERTICAL = 0x80 };
 
 static const char density_glyph[] = " .:oO#";
-static const char class_glyphs[CANVAS_INKS + 1] = "ox+*#@%&=~^$;!?v";
-
-char canvas_class_glyph(int ink)
-{
-    return ink >= 0 && ink < CANVAS_INKS ? class_glyphs[ink] : '?';
-}
 
 static void release(canvas *cv)
 {
@@ -99,6 +93,14 @@ void canvas_clear(canvas *cv)
 static int clamp_ink(int ink)
 {
     return ink < 0 || ink >= CANVAS_INKS ? 0 : ink;
+}
+
+/* Eight shapes that stay apart in print; inks i and i + 8 share one. */
+static const char class_glyphs[8] = {'o', 'x', '+', '*', '#', '@', '%', '&'};
+
+char canvas_class_glyph(int ink)
+{
+    return class_glyphs[clamp_ink(ink) & 7];
 }
 
 /* Sets dot (x, y), already known to be inside; returns its cell. */

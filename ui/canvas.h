@@ -87,7 +87,8 @@ int canvas_cell(const canvas *cv, int col, int row, char glyph[8], int *ink);
  * of 8 * cols + 1 always suffices. */
 char *canvas_row_text(const canvas *cv, int row, char *buf, size_t size);
 
-/* The glyph an ASCII canvas with class_glyphs shows for an ink. */
+/* The glyph an ASCII canvas with class_glyphs shows for an ink (inks i and
+ * i + 8 share one of eight: o x + * # @ % &). */
 char canvas_class_glyph(int ink);
 
 /* Appends the UTF-8 encoding of code point cp to out (at most 4 bytes);
