@@ -278,8 +278,9 @@ static int fit(const gb_lime_config *c, lime_work *wk, gb_lime_result *out)
     int k = c->num_features ? c->num_features : DEFAULT_FEATURES, n_sel = 0;
     if (gb_lime_gram_init(&g, wk->nf, NULL))
         return -1;
-    gb_lime_gram_compute(&g, wk->z, wk->y, wk->w, wk->n);
-    int rc = gb_lime_select_features(&g, out->z0, c->selection, k, wk->sel, &n_sel);
+    int rc = gb_lime_gram_compute(&g, wk->z, wk->y, wk->w, wk->n);
+    if (rc == 0)
+        rc = gb_lime_select_features(&g, out->z0, c->selection, k, wk->sel, &n_sel);
     if (rc == 0)
         rc = gb_lime_ridge(&g, wk->sel, n_sel, 1.0, wk->coef, &out->intercept);
     gb_lime_gram_free(&g);

@@ -42,7 +42,7 @@ void gb_lime_gram_free(gb_lime_gram *g)
  * constant gets its value as the mean exactly, so it centres to exact zeros
  * (a weighted mean of equal numbers can be off by an ulp, which would leave
  * a column of 1e-16 noise for an unregularised fit to blow up). */
-void gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n)
+int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n)
 {
     size_t m = (size_t)g->m;
     double wsum = 0.0, ysum = 0.0;
@@ -67,7 +67,7 @@ void gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, con
     g->syy = 0.0;
     double *d = malloc((m ? m : 1) * sizeof *d);
     if (!d)
-        return;
+        return -1;
     int all_y_equal = 1;
     for (size_t i = 1; i < n && all_y_equal; i++)
         all_y_equal = y[i] == y[0];
@@ -90,6 +90,7 @@ void gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, con
         for (size_t k = 0; k < j; k++)
             g->G[j * m + k] = g->G[k * m + j];
     free(d);
+    return 0;
 }
 
 /* ---- symmetric solves ---------------------------------------------------- */
@@ -167,6 +168,11 @@ static int subset_fit(const gb_lime_gram *g, const int *sel, int n_sel, double a
 {
     size_t k = (size_t)n_sel, m = (size_t)g->m;
     double *A = work, *b = work + k * k;
+    if (k == 0) {
+        if (rss)
+            *rss = g->syy;
+        return 0;
+    }
     for (size_t i = 0; i < k; i++) {
         b[i] = g->c[sel[i]];
         for (size_t j = 0; j < k; j++)

@@ -30,7 +30,8 @@ typedef struct gb_lime_gram {
 
 int gb_lime_gram_init(gb_lime_gram *g, int m, gb_error *err);
 void gb_lime_gram_free(gb_lime_gram *g);
-void gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n);
+/* Returns 0, or -1 when memory runs out. */
+int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n);
 
 /* lime_base.feature_selection: the chosen features into sel (room for m),
  * their count into *n_sel.  z0 is the instance's row of z (highest weights
