@@ -513,3 +513,80 @@ void gb_treeshap_row(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x,
     for (int g = 0; g < ts->n_groups; g++)
         phi[(size_t)g * width + (size_t)ts->n_features] = ts->base[g];
 }
+
+/* ---- conditioned walk (interaction values) ----------------------------- */
+
+typedef struct ts_cond {
+    int32_t feature; /* the conditioned feature */
+    int on;          /* held present (1) or absent (0) */
+} ts_cond;
+
+/* As recurse, with the path's weight scaled by cf, the fraction of the
+ * conditioned feature's paths reaching node i.  A split on that feature
+ * never enters the path: its children are visited with the parent's path
+ * copied unchanged (extend == 0). */
+static void recurse_cond(const ts_walk *wk, const ts_cond *cd, int32_t i, ts_elem *parent, int l, double z, int o,
+                         int32_t f, int extend, double cf)
+{
+    ts_elem *p = parent + l;
+    if (extend) {
+        extend_copy(p, parent, l, z, o, f, wk->inv);
+    } else {
+        /* The node sees the parent's path p[0..l-1]: l elements, depth l-1. */
+        memcpy(p, parent, (size_t)l * sizeof *p);
+        l--;
+    }
+    const ts_node *c = &wk->nodes[i];
+    const gb_node *nd = &c->nd;
+    if (nd->left < 0) {
+        credit_leaf(wk, p, l, nd->value * cf);
+        return;
+    }
+    int32_t hot = gb_node_next(wk->m, nd, wk->x[nd->feature]);
+    int hot_left = hot == nd->left;
+    int32_t cold = hot_left ? nd->right : nd->left;
+    double zh = hot_left ? c->zl : c->zr, zc = hot_left ? c->zr : c->zl;
+    if (nd->feature == cd->feature) {
+        double ch = cd->on ? cf : cf * zh, cc = cd->on ? 0.0 : cf * zc;
+        if (ch != 0.0)
+            recurse_cond(wk, cd, hot, p, l + 1, 0, 0, -1, 0, ch);
+        if (cc != 0.0)
+            recurse_cond(wk, cd, cold, p, l + 1, 0, 0, -1, 0, cc);
+        return;
+    }
+    double iz = 1.0;
+    int io = 1;
+    for (int k = 1; k <= l; k++) {
+        if (p[k].f == nd->feature) {
+            iz = p[k].z;
+            io = p[k].o;
+            unwind(p, l, k, wk->inv);
+            l--;
+            break;
+        }
+    }
+    zh *= iz;
+    zc *= iz;
+    if (io || zh != 0.0)
+        recurse_cond(wk, cd, hot, p, l + 1, zh, io, nd->feature, 1, cf);
+    if (zc != 0.0)
+        recurse_cond(wk, cd, cold, p, l + 1, zc, 0, nd->feature, 1, cf);
+}
+
+void gb_treeshap_row_cond(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x, int cond_feature, int cond,
+                          double *phi)
+{
+    const gb_model *m = ts->m;
+    size_t width = (size_t)ts->n_features + 1;
+    for (int f = 0; f < ts->n_features; f++)
+        ws->x[f] = gb_model_input(m, x[f]);
+    memset(phi, 0, (size_t)ts->n_groups * width * sizeof *phi);
+    ts_cond cd = {.feature = cond_feature, .on = cond > 0};
+    ts_walk wk = {.m = m, .x = ws->x, .inv = ts->inv};
+    for (size_t t = 0; t < ts->n_trees; t++) {
+        const ts_tree *tr = &ts->trees[t];
+        wk.nodes = ts->nodes + tr->begin;
+        wk.phi = phi + (size_t)tr->group * width;
+        recurse_cond(&wk, &cd, 0, ws->path, 0, 1.0, 1, -1, 1, 1.0);
+    }
+}

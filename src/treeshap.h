@@ -34,4 +34,13 @@ void gb_treeshap_ws_free(gb_treeshap_ws *ws);
  * values (the function applies the model's input rounding itself). */
 void gb_treeshap_row(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x, double *phi);
 
+/* Conditioned TreeSHAP, the building block of SHAP interaction values
+ * (XGBoost's TreeShap with a condition): feature cond_feature leaves the
+ * game and is held present (cond > 0: x follows its own branch) or absent
+ * (cond < 0: both branches in proportion to cover); phi (same layout) gets
+ * the other features' Shapley values in that game.  cond_feature's own
+ * entries and the base column are 0. */
+void gb_treeshap_row_cond(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x, int cond_feature, int cond,
+                          double *phi);
+
 #endif
