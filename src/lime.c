@@ -13,6 +13,17 @@
 
 enum { DEFAULT_SAMPLES = 5000, DEFAULT_FEATURES = 10, BATCH = 256 };
 
+/* Rows per model batch: at most BATCH, fewer for big ensembles so that a
+ * batch stays near 5e5 node visits (tens of milliseconds) and a cancel
+ * request, read between batches, takes effect quickly. */
+static size_t batch_rows(const gb_model *m)
+{
+    if (m->kind != GB_MODEL_TREES)
+        return BATCH;
+    double visits = (double)m->n_trees * (double)(m->max_depth + 1), rows = 5e5 / (visits > 1 ? visits : 1);
+    return rows >= BATCH ? BATCH : (rows < 1 ? 1 : (size_t)rows);
+}
+
 /* ---- names and checks ---------------------------------------------------- */
 
 const char *gb_lime_discretize_name(gb_lime_discretize d)
@@ -114,8 +125,9 @@ typedef struct lime_work {
     double *z;      /* [n x nf] interpretable samples */
     double *y;      /* [n] model outputs */
     double *w;      /* [n] kernel weights */
-    double *rows;   /* [BATCH x nf] model inputs */
-    double *margin; /* [BATCH x ng] */
+    size_t batch;   /* rows per model batch */
+    double *rows;   /* [batch x nf] model inputs */
+    double *margin; /* [batch x ng] */
     double *out;    /* [ng] */
     int *code;      /* [nf] x's bin or category per feature */
     int *sel;       /* [nf] */
@@ -135,7 +147,7 @@ static void work_free(lime_work *wk)
     free(wk->coef);
 }
 
-static int work_alloc(lime_work *wk, size_t n, int nf, int ng)
+static int work_alloc(lime_work *wk, size_t n, int nf, int ng, size_t batch)
 {
     size_t f = (size_t)nf + 1, g = (size_t)ng;
     memset(wk, 0, sizeof *wk);
@@ -145,8 +157,9 @@ static int work_alloc(lime_work *wk, size_t n, int nf, int ng)
     wk->z = malloc(n * f * sizeof *wk->z);
     wk->y = malloc(n * sizeof *wk->y);
     wk->w = malloc(n * sizeof *wk->w);
-    wk->rows = malloc(BATCH * f * sizeof *wk->rows);
-    wk->margin = malloc(BATCH * g * sizeof *wk->margin);
+    wk->batch = batch;
+    wk->rows = malloc(batch * f * sizeof *wk->rows);
+    wk->margin = malloc(batch * g * sizeof *wk->margin);
     wk->out = malloc(g * sizeof *wk->out);
     wk->code = malloc(f * sizeof *wk->code);
     wk->sel = malloc(f * sizeof *wk->sel);
@@ -198,10 +211,10 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
 {
     const gb_model *m = s->m;
     size_t nf = (size_t)wk->nf, ng = (size_t)wk->ng;
-    for (size_t start = 0; start < wk->n; start += BATCH) {
+    for (size_t start = 0; start < wk->n; start += wk->batch) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return 1;
-        size_t end = start + BATCH < wk->n ? start + BATCH : wk->n;
+        size_t end = start + wk->batch < wk->n ? start + wk->batch : wk->n;
         for (size_t i = start; i < end; i++) {
             double *row = wk->rows + (i - start) * nf, *zi = wk->z + i * nf;
             if (i == 0) {
@@ -272,20 +285,21 @@ static int store_fit(gb_lime_result *out, const lime_work *wk, int n_sel)
     return 0;
 }
 
-static int fit(const gb_lime_config *c, lime_work *wk, gb_lime_result *out)
+/* Returns 0, 1 when cancelled, -1 when memory runs out. */
+static int fit(const gb_lime_config *c, lime_work *wk, gb_lime_result *out, const atomic_int *cancel)
 {
     gb_lime_gram g;
     int k = c->num_features ? c->num_features : DEFAULT_FEATURES, n_sel = 0;
     if (gb_lime_gram_init(&g, wk->nf, NULL))
         return -1;
-    int rc = gb_lime_gram_compute(&g, wk->z, wk->y, wk->w, wk->n);
+    int rc = gb_lime_gram_compute(&g, wk->z, wk->y, wk->w, wk->n, cancel);
     if (rc == 0)
         rc = gb_lime_select_features(&g, out->z0, c->selection, k, wk->sel, &n_sel);
     if (rc == 0)
         rc = gb_lime_ridge(&g, wk->sel, n_sel, 1.0, wk->coef, &out->intercept);
     gb_lime_gram_free(&g);
     if (rc)
-        return -1;
+        return rc;
     out->r2 = gb_lime_score(wk->z, wk->y, wk->w, wk->n, wk->nf, wk->sel, n_sel, wk->coef, out->intercept);
     out->local_pred = out->intercept;
     for (int j = 0; j < n_sel; j++)
@@ -302,7 +316,7 @@ int gb_lime_row(const gb_lime_stats *s, const gb_lime_config *c, const double *x
         return -1;
     size_t n = c->samples ? c->samples : DEFAULT_SAMPLES;
     lime_work wk;
-    if (work_alloc(&wk, n, s->n_features, m->n_groups))
+    if (work_alloc(&wk, n, s->n_features, m->n_groups, batch_rows(m)))
         return -1;
     out->kernel_width = c->kernel_width > 0.0 ? c->kernel_width : 0.75 * sqrt((double)s->n_features);
     instance(s, c, x, &wk, out->z0);
@@ -313,7 +327,7 @@ int gb_lime_row(const gb_lime_stats *s, const gb_lime_config *c, const double *x
     int rc = neighbourhood(s, c, x, rng, &wk, out->z0, cancel);
     if (rc == 0) {
         kernel_weights(&wk, out->z0, out->kernel_width);
-        rc = fit(c, &wk, out);
+        rc = fit(c, &wk, out, cancel);
     }
     work_free(&wk);
     return rc;

@@ -42,7 +42,8 @@ void gb_lime_gram_free(gb_lime_gram *g)
  * constant gets its value as the mean exactly, so it centres to exact zeros
  * (a weighted mean of equal numbers can be off by an ulp, which would leave
  * a column of 1e-16 noise for an unregularised fit to blow up). */
-int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n)
+int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
+                         const atomic_int *cancel)
 {
     size_t m = (size_t)g->m;
     double wsum = 0.0, ysum = 0.0;
@@ -72,6 +73,10 @@ int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, cons
     for (size_t i = 1; i < n && all_y_equal; i++)
         all_y_equal = y[i] == y[0];
     for (size_t i = 0; i < n; i++) {
+        if (cancel && i % 64 == 0 && atomic_load_explicit(cancel, memory_order_relaxed)) {
+            free(d);
+            return 1;
+        }
         double wi = w[i], dy = all_y_equal ? 0.0 : y[i] - g->ybar;
         if (wi == 0.0)
             continue;

@@ -12,6 +12,7 @@
 #ifndef GB_LIME_FIT_H
 #define GB_LIME_FIT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -30,8 +31,11 @@ typedef struct gb_lime_gram {
 
 int gb_lime_gram_init(gb_lime_gram *g, int m, gb_error *err);
 void gb_lime_gram_free(gb_lime_gram *g);
-/* Returns 0, or -1 when memory runs out. */
-int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n);
+/* cancel may be NULL; it is read every 64 samples (the sums cost n m^2 / 2,
+ * seconds for thousands of features).  Returns 0, 1 when cancelled, or -1
+ * when memory runs out. */
+int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
+                         const atomic_int *cancel);
 
 /* lime_base.feature_selection: the chosen features into sel (room for m),
  * their count into *n_sel.  z0 is the instance's row of z (highest weights

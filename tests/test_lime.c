@@ -21,6 +21,7 @@
 #include <gsl/gsl_errno.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 static char path_buf[4096];
 
@@ -494,6 +495,45 @@ static void test_threads(void)
     gb_model_free(m);
 }
 
+typedef struct canceller {
+    atomic_int *flag;
+} canceller;
+
+static void *cancel_soon(void *arg)
+{
+    canceller *c = arg;
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    atomic_store(c->flag, 1);
+    return NULL;
+}
+
+/* A run of about a second (300,000 samples of 20 features) cancelled from
+ * another thread after 20 ms comes back cancelled; how soon is the job
+ * runner's test to time, not this one's. */
+static void test_cancel_midway(void)
+{
+    gb_model *m = linear_model(20, NULL, 0.0, GB_LINK_IDENTITY);
+    double *rows = normal_rows(100, 20, 2);
+    gb_lime_stats *s = must_stats(m, rows, NULL, 100);
+    gb_lime_result res;
+    gb_lime_result_init(&res, s, NULL);
+    atomic_int flag = 0;
+    canceller c = {&flag};
+    pthread_t th;
+    pthread_create(&th, NULL, cancel_soon, &c);
+    gb_lime_config cfg = {.samples = 300000};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    int rc = gb_lime_row(s, &cfg, rows, r, &res, &flag);
+    pthread_join(th, NULL);
+    ok(rc == 1, "cancelled from another thread in the middle of a long run: returns 1, frees its scratch");
+    gsl_rng_free(r);
+    gb_lime_result_free(&res);
+    gb_lime_stats_free(s);
+    free(rows);
+    gb_model_free(m);
+}
+
 /* ---- against the lime library ------------------------------------------ */
 
 /* Splits a line into numbers after skipping `skip` words. */
@@ -640,7 +680,7 @@ static void check_fit(const fit_case *fc, char *line)
     }
     gb_lime_gram g;
     gb_lime_gram_init(&g, fc->m, NULL);
-    gb_lime_gram_compute(&g, fc->z, fc->y, fc->w, (size_t)fc->n);
+    gb_lime_gram_compute(&g, fc->z, fc->y, fc->w, (size_t)fc->n, NULL);
     int sel[16], got_n = 0;
     double coef[16], b0;
     gb_lime_select_features(&g, fc->z, mode_of(mode), k, sel, &got_n);
@@ -728,6 +768,7 @@ int main(void)
     test_groups();
     test_missing_x();
     test_threads();
+    test_cancel_midway();
     test_config();
     test_lime_stats();
     test_lime_fits();

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- deterministic random numbers (splitmix64) ------------------------- */
 
@@ -531,6 +532,37 @@ static void test_threads_and_cancel(void)
     gb_model_free(m);
 }
 
+static void *cancel_soon(void *arg)
+{
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    atomic_store((atomic_int *)arg, 1);
+    return NULL;
+}
+
+/* A row of about a second (60 deep trees against 5000 background rows),
+ * cancelled from another thread after 10 ms, comes back cancelled. */
+static void test_cancel_midway(void)
+{
+    rng r = {17};
+    int nf = 30;
+    gb_model *m = big_model(&r, nf, 1, 60, 10);
+    size_t n_bg = 5000;
+    double *bg = malloc(n_bg * (size_t)nf * sizeof *bg), phi[31];
+    for (size_t k = 0; k < n_bg * (size_t)nf; k++)
+        bg[k] = unif(&r) * 2 - 1;
+    gb_treeshap_int *t = must_new(m, bg, NULL, n_bg);
+    atomic_int flag = 0;
+    pthread_t th;
+    pthread_create(&th, NULL, cancel_soon, &flag);
+    int rc = gb_treeshap_int_row(t, bg, phi, &flag);
+    pthread_join(th, NULL);
+    ok(rc == 1, "cancelled from another thread in the middle of a row: returns 1");
+    gb_treeshap_int_free(t);
+    free(bg);
+    gb_model_free(m);
+}
+
 /* ---- refusals and edges ------------------------------------------------ */
 
 static void test_refusals(void)
@@ -589,6 +621,7 @@ int main(void)
     test_weights();
     test_big();
     test_threads_and_cancel();
+    test_cancel_midway();
     test_refusals();
     return tap_done();
 }
