@@ -46,6 +46,12 @@ int cli_fail_error(const gb_error *err);
 int cmd_explain(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+/* Global views (global_cli.h). */
+int cmd_summary(int argc, char **argv);
+int cmd_interactions(int argc, char **argv);
+int cmd_importance(int argc, char **argv);
+int cmd_pdp(int argc, char **argv);
+int cmd_distill(int argc, char **argv);
 int cmd_demo(const char *program);
 
 /* Where the bundled samples live (installed, or the source tree). */

@@ -25,7 +25,12 @@ static void usage(FILE *fp)
           "Commands:\n"
           "  explain    exact attributions (TreeSHAP, linear SHAP) for rows of a CSV file\n"
           "  predict    the model's predictions, to check it was read as its library reads it\n"
-          "  info       describe a dataset and/or a model\n\n"
+          "  info       describe a dataset and/or a model\n"
+          "  summary    mean |SHAP value| per feature over many rows, with interaction partners\n"
+          "  interactions  SHAP interaction values of tree models\n"
+          "  importance permutation importance (needs the target)\n"
+          "  pdp        partial dependence, ICE curves and ALE of one feature\n"
+          "  distill    a small surrogate tree (and linear model) and how faithful it is\n\n"
           "Without a command, glassbox opens the explorer (a terminal interface):\n"
           "  glassbox [--data FILE --model FILE] [--target COL] [--row N] [--method NAME]\n"
           "           [--delimiter C]\n"
@@ -139,6 +144,16 @@ int main(int argc, char **argv)
         return cmd_predict(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "summary") == 0)
+        return cmd_summary(argc - 1, argv + 1);
+    if (strcmp(cmd, "interactions") == 0)
+        return cmd_interactions(argc - 1, argv + 1);
+    if (strcmp(cmd, "importance") == 0)
+        return cmd_importance(argc - 1, argv + 1);
+    if (strcmp(cmd, "pdp") == 0)
+        return cmd_pdp(argc - 1, argv + 1);
+    if (strcmp(cmd, "distill") == 0)
+        return cmd_distill(argc - 1, argv + 1);
     if (cmd[0] == '-')
         return explorer(argc, argv);
     fprintf(stderr, "glassbox: unknown command '%s'\n", cmd);

@@ -33,7 +33,8 @@ int gb_distill_held_out(uint64_t seed, double holdout, size_t r)
     return u < holdout;
 }
 
-static int prepare(dset *d, const gb_distill_options *opt, gb_error *err)
+/* Returns 0, 1 when cancelled, -1 with err set. */
+static int prepare(dset *d, const gb_distill_options *opt, const gb_job_ctl *ctl, gb_error *err)
 {
     const gb_model *m = d->m;
     d->nf = m->n_features;
@@ -48,6 +49,11 @@ static int prepare(dset *d, const gb_distill_options *opt, gb_error *err)
         return -1;
     double holdout = opt->holdout > 0 ? opt->holdout : 0.25;
     for (size_t r = 0; r < d->n; r++) {
+        if ((r & 1023) == 0 && gb_cancelled(ctl)) {
+            free(margin);
+            gb_error_set(err, "cancelled");
+            return 1;
+        }
         double *x = d->x + r * (size_t)d->nf;
         gb_binding_row(d->b, d->ds, r, x);
         gb_model_margin(m, x, margin);
@@ -359,7 +365,10 @@ gb_job_status gb_distill_run(const gb_model *m, const gb_dataset *ds, const gb_b
     int depth = opt->depth > 0 ? opt->depth : 4;
     size_t min_leaf = opt->min_leaf > 0 ? opt->min_leaf : 20;
     int stages = 1 + (opt->curve ? GB_DISTILL_CURVE : 0) + (opt->linear_terms > 0);
-    if (prepare(&d, opt, err) == 0) {
+    int prep = prepare(&d, opt, ctl, err);
+    if (prep > 0)
+        st = GB_JOB_CANCELLED;
+    if (prep == 0) {
         res->n_train = d.n_train;
         res->n_test = d.n_test;
         res->tree = fit_tree(&d, depth, min_leaf, ctl, &st, err);

@@ -113,6 +113,7 @@ typedef struct imp_job {
     int repeats;
     uint64_t seed;
     double **scratch; /* per worker: row, margin, tmp; then n permutation entries */
+    const gb_job_ctl *ctl;
     double *scores;
 } imp_job;
 
@@ -122,6 +123,8 @@ static double score_with(const imp_job *j, int f, const size_t *perm, double *s)
     int nf = j->m->n_features, ng = j->m->n_groups;
     double *row = s, *margin = s + nf, *tmp = margin + ng, sum = 0.0;
     for (size_t i = 0; i < j->n; i++) {
+        if ((i & 1023) == 0 && gb_cancelled(j->ctl))
+            return NAN; /* the job reports the cancellation */
         memcpy(row, j->x + i * (size_t)nf, (size_t)nf * sizeof *row);
         if (f >= 0)
             row[f] = j->x[perm[i] * (size_t)nf + (size_t)f];
@@ -223,7 +226,7 @@ gb_job_status gb_importance_run(const gb_model *m, const gb_dataset *ds, const g
     int nf = m->n_features, ng = m->n_groups, R = opt->repeats > 0 ? opt->repeats : 5;
     size_t items = (size_t)nf * R;
     int n_threads = gb_parallel_threads(ctl, items);
-    imp_job j = {.m = m, .metric = metric, .n = n_rows, .repeats = R, .seed = opt->seed};
+    imp_job j = {.m = m, .metric = metric, .n = n_rows, .repeats = R, .seed = opt->seed, .ctl = ctl};
     double *x = gb_malloc(n_rows, (size_t)nf * sizeof *x, err);
     double *y = x ? gb_malloc(n_rows, sizeof *y, err) : NULL;
     j.scratch = y ? gb_calloc((size_t)n_threads, sizeof *j.scratch, err) : NULL;

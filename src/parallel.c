@@ -98,7 +98,9 @@ gb_job_status gb_parallel_run(const gb_job_ctl *ctl, size_t n_items, gb_item_fn 
             *err = st.err;
         return GB_JOB_FAILED;
     }
-    if (atomic_load(&st.done) < n_items) {
+    /* An item may stop early when it sees the flag, so a set flag at the end
+     * means the results are incomplete even if every item returned. */
+    if (atomic_load(&st.done) < n_items || gb_cancelled(ctl)) {
         gb_error_set(err, "cancelled");
         return GB_JOB_CANCELLED;
     }

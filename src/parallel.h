@@ -34,7 +34,8 @@ typedef int (*gb_item_fn)(void *ctx, int worker, size_t item, gb_error *err);
 /* The threads a job of n_items will use (at least 1). */
 int gb_parallel_threads(const gb_job_ctl *ctl, size_t n_items);
 
-/* Runs fn on items 0..n_items-1.  Progress covers [lo, hi] of the whole
+/* Runs fn on items 0..n_items-1.  A long item should return early (0)
+ * when gb_cancelled(ctl): the job then reports GB_JOB_CANCELLED.  Progress covers [lo, hi] of the whole
  * job, so a view made of several passes reports one rising fraction. */
 gb_job_status gb_parallel_run(const gb_job_ctl *ctl, size_t n_items, gb_item_fn fn, void *ctx, double lo,
                               double hi, gb_error *err);

@@ -14,6 +14,7 @@ enum { RNG_PDP = 102 };
 
 typedef struct pd_job {
     const gb_model *m;
+    const gb_job_ctl *ctl;
     const gb_pdp_options *opt;
     size_t n;
     const double *x; /* n x n_features */
@@ -57,6 +58,8 @@ static int pd_item(void *ctx, int worker, size_t k, gb_error *err)
     double sum = 0.0, *s = j->scratch[worker];
     int nf = j->m->n_features;
     for (size_t i = 0; i < j->n; i++) {
+        if ((i & 1023) == 0 && gb_cancelled(j->ctl))
+            return 0; /* the job reports the cancellation */
         double y = eval_at(j, j->x + i * (size_t)nf, j->grid[k], s);
         sum += y;
         if (j->in_ice && j->in_ice[i])
@@ -216,7 +219,7 @@ gb_job_status gb_pdp_run(const gb_model *m, const gb_dataset *ds, const gb_bindi
     if (check_opt(m, opt, n_rows, err))
         return GB_JOB_FAILED;
     int points = opt->grid > 0 ? opt->grid : 20;
-    pd_job j = {.m = m, .opt = opt, .n = n_rows};
+    pd_job j = {.m = m, .ctl = ctl, .opt = opt, .n = n_rows};
     double *x = gather(m, ds, b, rows, n_rows, err);
     double *sorted = x ? gb_malloc(n_rows, sizeof *sorted, err) : NULL;
     unsigned char *in_ice = sorted ? gb_calloc(n_rows, 1, err) : NULL;
@@ -284,6 +287,8 @@ static int ale_item(void *ctx, int worker, size_t item, gb_error *err)
     size_t count = 0;
     int nf = j->m->n_features;
     for (size_t i = 0; i < j->n; i++) {
+        if ((i & 1023) == 0 && gb_cancelled(j->ctl))
+            return 0;
         size_t bi = j->bin[i];
         if (!(bi == k || (j->ale_cat && bi == k + 1)))
             continue;
@@ -354,7 +359,7 @@ gb_job_status gb_ale_run(const gb_model *m, const gb_dataset *ds, const gb_bindi
     if (check_opt(m, opt, n_rows, err))
         return GB_JOB_FAILED;
     int bins = opt->grid > 0 ? opt->grid : 20, nf = m->n_features;
-    pd_job j = {.m = m, .opt = opt, .n = n_rows};
+    pd_job j = {.m = m, .ctl = ctl, .opt = opt, .n = n_rows};
     double *x = gather(m, ds, b, rows, n_rows, err);
     double *sorted = x ? gb_malloc(n_rows, sizeof *sorted, err) : NULL;
     size_t *bin = sorted ? gb_malloc(n_rows, sizeof *bin, err) : NULL;

@@ -319,6 +319,61 @@ static void test_distill(const gb_dataset *ds)
     gb_model_free(m);
 }
 
+typedef struct progress_log {
+    int calls, backwards;
+    double last;
+} progress_log;
+
+static void on_progress(void *ctx, double f)
+{
+    progress_log *p = ctx;
+    p->backwards += f < p->last;
+    p->last = f;
+    p->calls++;
+}
+
+/* Every view stops with GB_JOB_CANCELLED, nothing allocated, when the flag
+ * is up; progress only rises and ends at 1. */
+static void test_cancel_progress(const gb_dataset *ds, size_t *rows)
+{
+    gb_model *m = stumps_model();
+    gb_binding b;
+    gb_error err = {{0}};
+    gb_binding_make(m, ds, NULL, &b, &err);
+    atomic_int stop;
+    atomic_init(&stop, 1);
+    gb_job_ctl ctl = {.threads = 2, .cancel = &stop};
+    gb_importance_options io = {.repeats = 2};
+    gb_importance ir;
+    ok(gb_importance_run(m, ds, &b, rows, ds->n_rows, &io, &ctl, &ir, &err) == GB_JOB_CANCELLED &&
+           !ir.importance,
+       "importance: cancelled");
+    gb_pdp_options po = {.feature = 0, .ice = 3};
+    gb_pdp pr;
+    ok(gb_pdp_run(m, ds, &b, rows, ds->n_rows, &po, &ctl, &pr, &err) == GB_JOB_CANCELLED && !pr.pd,
+       "pdp: cancelled");
+    gb_ale ar;
+    ok(gb_ale_run(m, ds, &b, rows, ds->n_rows, &po, &ctl, &ar, &err) == GB_JOB_CANCELLED && !ar.ale,
+       "ale: cancelled");
+    gb_distill_options dopt = {.depth = 3, .curve = 1};
+    gb_distill dr;
+    ok(gb_distill_run(m, ds, &b, &dopt, &ctl, &dr, &err) == GB_JOB_CANCELLED && !dr.tree,
+       "distill: cancelled");
+    progress_log pl = {0};
+    gb_job_ctl live = {.threads = 2, .progress = on_progress, .progress_ctx = &pl};
+    if (gb_importance_run(m, ds, &b, rows, ds->n_rows, &io, &live, &ir, &err) == GB_JOB_OK)
+        gb_importance_free(&ir);
+    ok(pl.calls > 0 && pl.backwards == 0 && pl.last == 1.0, "importance: progress rises to 1 (%d calls)",
+       pl.calls);
+    pl = (progress_log){0};
+    if (gb_distill_run(m, ds, &b, &dopt, &live, &dr, &err) == GB_JOB_OK)
+        gb_distill_free(&dr);
+    ok(pl.calls > 0 && pl.backwards == 0 && pl.last == 1.0, "distill: progress rises to 1 (%d calls)",
+       pl.calls);
+    gb_binding_free(&b);
+    gb_model_free(m);
+}
+
 int main(void)
 {
     gb_dataset *ds = make_data();
@@ -329,6 +384,7 @@ int main(void)
     test_ale_additive(ds, rows);
     test_importance(ds, rows);
     test_distill(ds);
+    test_cancel_progress(ds, rows);
     free(rows);
     gb_dataset_free(ds);
     return tap_done();
