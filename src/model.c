@@ -179,10 +179,32 @@ void gb_model_margin(const gb_model *m, const double *x, double *margin)
     }
 }
 
+/* Rows per block of the batched walk: enough that a tree's nodes, loaded
+ * once, serve many rows, few enough that the block's rows stay in cache. */
+enum { BATCH_BLOCK = 64 };
+
 void gb_model_margin_batch(const gb_model *m, const double *x, size_t n, double *out)
 {
-    for (size_t r = 0; r < n; r++)
-        gb_model_margin(m, x + r * (size_t)m->n_features, out + r * (size_t)m->n_groups);
+    size_t nf = (size_t)m->n_features, ng = (size_t)m->n_groups;
+    if (m->kind == GB_MODEL_LINEAR) {
+        for (size_t r = 0; r < n; r++)
+            gb_model_margin(m, x + r * nf, out + r * ng);
+        return;
+    }
+    /* Tree by tree over a block of rows rather than row by row over all
+     * trees: the same sums in the same order per row, so the margins are
+     * bit-identical to gb_model_margin, with far fewer cache misses. */
+    for (size_t lo = 0; lo < n; lo += BATCH_BLOCK) {
+        size_t hi = lo + BATCH_BLOCK < n ? lo + BATCH_BLOCK : n;
+        for (size_t r = lo; r < hi; r++)
+            for (size_t g = 0; g < ng; g++)
+                out[r * ng + g] = m->base[g];
+        for (size_t t = 0; t < m->n_trees; t++) {
+            const gb_tree *tr = &m->trees[t];
+            for (size_t r = lo; r < hi; r++)
+                out[r * ng + (size_t)tr->group] += tr->nodes[gb_tree_leaf(m, tr, x + r * nf)].value;
+        }
+    }
 }
 
 void gb_model_transform(const gb_model *m, const double *margin, double *out)

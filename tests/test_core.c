@@ -102,6 +102,37 @@ static void test_node_rules(void)
     ok(gb_node_next(&m, &zero, NAN) == 1, "NaN becomes 0, which is missing");
 }
 
+/* The batched walk must give the very same bits as one row at a time. */
+static void test_batch(void)
+{
+    const char *cases[] = {"multiclass", "deep", "categorical", "gblinear"};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        char path[512];
+        gb_error err;
+        snprintf(path, sizeof path, "%s/tests/fixtures/xgboost/%s/model.json", tap_srcdir(), cases[c]);
+        gb_model *m = gb_model_load(path, &err);
+        if (!ok(m != NULL, "%s loads", cases[c])) {
+            printf("#   %s\n", err.msg);
+            continue;
+        }
+        size_t n = 1000, nf = (size_t)m->n_features, ng = (size_t)m->n_groups;
+        double *x = malloc(n * nf * sizeof *x), *batch = malloc(n * ng * sizeof *batch), one[16];
+        srand(3);
+        for (size_t i = 0; i < n * nf; i++)
+            x[i] = rand() % 10 == 0 ? NAN : (rand() % 2000 - 1000) / 100.0;
+        gb_model_margin_batch(m, x, n, batch);
+        int same = 1;
+        for (size_t r = 0; r < n; r++) {
+            gb_model_margin(m, x + r * nf, one);
+            same &= memcmp(one, batch + r * ng, ng * sizeof *one) == 0;
+        }
+        ok(same, "%s: batched margins of 1000 rows are bit-identical to row-by-row", cases[c]);
+        free(x);
+        free(batch);
+        gb_model_free(m);
+    }
+}
+
 static void test_links(void)
 {
     gb_model m = {.n_groups = 3, .link = GB_LINK_SOFTMAX};
@@ -244,6 +275,7 @@ int main(void)
     test_finish();
     test_node_rules();
     test_links();
+    test_batch();
     test_rowspec();
     test_numfmt();
     test_outfile();
