@@ -388,7 +388,7 @@ static void classes(void)
 {
     canvas_classes c;
     double flags[] = {1, 0, NAN, 1, 1, 0};
-    ok(canvas_classes_make(flags, 6, 1, 5, &c) == 0 && c.discrete && c.n == 2 && c.value[0] == 0 &&
+    ok(canvas_classes_make(flags, 6, 1, 5, 5, &c) == 0 && c.discrete && c.n == 2 && c.value[0] == 0 &&
            c.value[1] == 1,
        "a 0/1 feature: one class per value");
     ok(canvas_classes_of(&c, 1) == 1 && canvas_classes_of(&c, 0) == 0 && canvas_classes_of(&c, NAN) == -1 &&
@@ -397,7 +397,7 @@ static void classes(void)
     double v[100];
     for (int i = 0; i < 100; i++)
         v[i] = (double)((i * 37) % 100); /* 0..99 shuffled */
-    canvas_classes_make(v, 100, 1, 4, &c);
+    canvas_classes_make(v, 100, 1, 4, 4, &c);
     ok(!c.discrete && c.n == 4 && c.edge[0] == 25 && c.edge[1] == 50 && c.edge[2] == 75,
        "0..99 in 4 classes: cut at 25, 50, 75");
     int count[4] = {0};
@@ -408,11 +408,27 @@ static void classes(void)
     double tied[20];
     for (int i = 0; i < 20; i++)
         tied[i] = i < 16 ? 0.0 : 1.0 + i; /* 16 zeros, then 17 18 19 20 */
-    canvas_classes_make(tied, 20, 1, 3, &c);
+    canvas_classes_make(tied, 20, 1, 3, 3, &c);
     ok(!c.discrete && c.n == 3 && c.edge[0] == 17 && c.edge[1] == 18,
        "coinciding quantiles move past the tie: 0 | 17 | 18-20 (%d classes)", c.n);
+    double seven[] = {1, 2, 3, 4, 5, 6, 7};
+    canvas_classes_make(seven, 6, 1, 6, 3, &c);
+    ok(c.discrete && c.n == 6, "6 values, at most 6 by value: a class per value");
+    canvas_classes_make(seven, 7, 1, 6, 3, &c);
+    ok(!c.discrete && c.n == 3 && c.edge[0] == 3 && c.edge[1] == 5, "7 values, at most 6 by value: 3 ranges");
+    enum { BIG = 1000000 };
+    double *big = malloc(BIG * sizeof *big);
+    for (int i = 0; i < BIG; i++)
+        big[i] = (double)((i * 7919L) % BIG); /* 0..BIG-1, shuffled */
+    canvas_classes_make(big, BIG, 1, 6, 5, &c);
+    int near = c.n == 5;
+    for (int q = 1; q < 5 && near; q++)
+        near = fabs(c.edge[q - 1] - q * BIG / 5.0) < BIG / 100.0;
+    ok(near, "a million values: quintile edges within 1%% (%.0f %.0f %.0f %.0f)", c.edge[0], c.edge[1], c.edge[2],
+       c.edge[3]);
+    free(big);
     double none[] = {NAN, NAN};
-    ok(canvas_classes_make(none, 2, 1, 5, &c) == 0 && c.n == 0 && canvas_classes_of(&c, 1) == -1,
+    ok(canvas_classes_make(none, 2, 1, 5, 5, &c) == 0 && c.n == 0 && canvas_classes_of(&c, 1) == -1,
        "no numbers: no classes");
 }
 

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-enum { QUANTILE_SAMPLE = 100000 };
+enum { QUANTILE_SAMPLE = 20000 };
 
 static int by_value(const void *pa, const void *pb)
 {
@@ -35,16 +35,20 @@ static int distinct(const double *v, size_t n, size_t stride, int max, double *o
     return k;
 }
 
-int canvas_classes_make(const double *v, size_t n, size_t stride, int max_classes, canvas_classes *c)
+static int clamp_classes(int k)
+{
+    return k < 2 ? 2 : k > CANVAS_MAX_CLASSES ? CANVAS_MAX_CLASSES : k;
+}
+
+int canvas_classes_make(const double *v, size_t n, size_t stride, int max_values, int n_ranges,
+                        canvas_classes *c)
 {
     c->n = 0;
     c->discrete = 0;
-    if (max_classes < 2)
-        max_classes = 2;
-    if (max_classes > CANVAS_MAX_CLASSES)
-        max_classes = CANVAS_MAX_CLASSES;
-    int k = distinct(v, n, stride, max_classes, c->value);
-    if (k <= max_classes) {
+    max_values = clamp_classes(max_values);
+    int max_classes = clamp_classes(n_ranges);
+    int k = distinct(v, n, stride, max_values, c->value);
+    if (k <= max_values) {
         c->n = k;
         c->discrete = 1;
         return 0;

@@ -22,11 +22,14 @@ typedef struct canvas_classes {
     double edge[CANVAS_MAX_CLASSES];
 } canvas_classes;
 
-/* Chooses at most max_classes (2..CANVAS_MAX_CLASSES) classes for the
- * values v[0], v[stride], ... (n of them).  Quantiles come from at most
- * 100,000 evenly spaced values, so a million points cost what 100,000 do.
- * Returns 0, or -1 when memory runs out. */
-int canvas_classes_make(const double *v, size_t n, size_t stride, int max_classes, canvas_classes *c);
+/* Classes for the values v[0], v[stride], ... (n of them): one per value
+ * when there are at most max_values distinct ones, else up to n_ranges cut
+ * at quantiles (both 2..CANVAS_MAX_CLASSES).  Quantiles come from at most
+ * 20,000 evenly spaced values (ranks within 1% are plenty for a colour), so
+ * a million points cost what 20,000 do.  Returns 0, or -1 when memory runs
+ * out. */
+int canvas_classes_make(const double *v, size_t n, size_t stride, int max_values, int n_ranges,
+                        canvas_classes *c);
 
 /* The class of a value, or -1 for NaN (and for a value a discrete map does
  * not know). */

@@ -155,11 +155,12 @@ static void feature_order(const ui_app *app, const compare_state *s, const colum
     free(b);
 }
 
-/* The largest |phi| over every method: one scale for all the bars. */
-static double common_scale(const ui_app *app, const compare_state *s, const column *cols)
+/* The largest |phi| over the methods on screen: one scale for the bars in
+ * view (a method scrolled out of view does not shrink them). */
+static double common_scale(const ui_app *app, int first, int n, const column *cols)
 {
     double mx = 0;
-    for (int i = 0; i < s->n_methods; i++)
+    for (int i = first; i < first + n; i++)
         for (int f = 0; cols[i].phi && f < app->model->n_features; f++)
             if (fabs(cols[i].phi[f]) > mx)
                 mx = fabs(cols[i].phi[f]);
@@ -374,7 +375,7 @@ static void compare_draw(ui_screen *scr, ui_app *app, const ui_rect *r)
     layout L;
     fit_layout(app, s, r, &L);
     draw_header(app, s, &L, r);
-    draw_features(app, s, &L, cols, order, common_scale(app, s, cols));
+    draw_features(app, s, &L, cols, order, common_scale(app, L.first, L.n_shown, cols));
     int shown = m - s->top < L.n_rows ? m - s->top : L.n_rows;
     draw_summary(app, s, &L, cols, L.y_rows + shown);
     free(order);

@@ -56,6 +56,10 @@ typedef struct scatter_state {
     int ink_feature;
     const void *ink_source;
     int has_missing_colour;
+    /* Data ranges, for (x feature, y kind, group, source). */
+    double xlo, xhi, ylo, yhi;
+    int range_feature, range_y, range_group;
+    const void *range_source;
     canvas cv;
 } scatter_state;
 
@@ -296,9 +300,8 @@ static const uint8_t *point_inks(scatter_state *s, const source *src)
     if (!ink)
         return NULL;
     s->ink = ink;
-    canvas_classes_make(src->c, src->n, src->cs, MAX_CLASSES_DISCRETE, &s->classes);
-    if (!s->classes.discrete)
-        canvas_classes_make(src->c, src->n, src->cs, MAX_CLASSES_RANGE, &s->classes);
+    if (canvas_classes_make(src->c, src->n, src->cs, MAX_CLASSES_DISCRETE, MAX_CLASSES_RANGE, &s->classes))
+        return NULL;
     s->has_missing_colour = 0;
     for (size_t i = 0; i < src->n; i++) {
         int k = canvas_classes_of(&s->classes, src->c[i * src->cs]);
@@ -391,17 +394,29 @@ static void y_title(const ui_app *app, const scatter_state *s, char *buf, size_t
     }
 }
 
-/* Ranges of the points; attributions always show 0. */
-static void ranges(const scatter_state *s, const source *src, canvas_plot_spec *spec)
+/* Ranges of the points (a scan of every point: kept until the feature, y
+ * or the numbers change); attributions always show 0. */
+static void ranges(const ui_app *app, scatter_state *s, const source *src, canvas_plot_spec *spec)
 {
-    canvas_range(src->x, src->n, src->xs, &spec->xlo, &spec->xhi);
-    canvas_range(src->y, src->n, src->ys, &spec->ylo, &spec->yhi);
-    if (s->y == Y_ATTRIBUTION) {
-        if (spec->ylo > 0)
-            spec->ylo = 0;
-        if (spec->yhi < 0)
-            spec->yhi = 0;
+    if (s->range_source != src->id || s->range_feature != app->feature || s->range_y != (int)s->y ||
+        s->range_group != group(app)) {
+        canvas_range(src->x, src->n, src->xs, &s->xlo, &s->xhi);
+        canvas_range(src->y, src->n, src->ys, &s->ylo, &s->yhi);
+        if (s->y == Y_ATTRIBUTION) {
+            if (s->ylo > 0)
+                s->ylo = 0;
+            if (s->yhi < 0)
+                s->yhi = 0;
+        }
+        s->range_source = src->id;
+        s->range_feature = app->feature;
+        s->range_y = (int)s->y;
+        s->range_group = group(app);
     }
+    spec->xlo = s->xlo;
+    spec->xhi = s->xhi;
+    spec->ylo = s->ylo;
+    spec->yhi = s->yhi;
 }
 
 /* Builds the plot into s->cv; returns the points drawn, or -1 when the area
@@ -423,7 +438,7 @@ static long build_plot(ui_app *app, scatter_state *s, const source *src, int w, 
     y_title(app, s, yt, sizeof yt);
     canvas_plot_spec spec = {.x_title = xt, .y_title = yt, .ink_axis = INK_AXIS, .ink_label = INK_LABEL,
                              .ink_title = INK_TITLE};
-    ranges(s, src, &spec);
+    ranges(app, s, src, &spec);
     canvas_plot p;
     if (canvas_plot_begin(&p, &s->cv, &spec))
         return -1;
@@ -655,7 +670,7 @@ static int scatter_init(ui_screen *scr, ui_app *app, gb_error *err)
     if (!s)
         return -1;
     s->colour = -1;
-    s->gx_feature = s->gc_feature = s->ink_feature = -1;
+    s->gx_feature = s->gc_feature = s->ink_feature = s->range_feature = -1;
     scr->state = s;
     start(app, s);
     return 0;
