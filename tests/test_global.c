@@ -319,6 +319,77 @@ static void test_distill(const gb_dataset *ds)
     gb_model_free(m);
 }
 
+/* Categorical ALE: g(col) = 2, 4, -1 for levels p, q, r (two category-set
+ * trees) plus a numeric stump; the ALE steps are the component's. */
+static void test_ale_categorical(void)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/glassbox-cat-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int fd = mkstemp(path);
+    FILE *fp = fdopen(fd, "w");
+    fputs("x,col\n", fp);
+    for (int i = 0; i < 90; i++)
+        fprintf(fp, "%g,%s\n", (i % 10) / 10.0, (const char *[]){"p", "q", "r"}[(i * 7) % 3]);
+    fclose(fp);
+    gb_error err = {{0}};
+    gb_dataset *ds = gb_dataset_read_csv(path, NULL, &err);
+    unlink(path);
+    gb_model *m = gb_model_new(NULL);
+    m->kind = GB_MODEL_TREES;
+    m->n_features = 2;
+    m->base = calloc(1, sizeof *m->base);
+    m->feature_categorical = calloc(2, 1);
+    m->feature_categorical[1] = 1;
+    m->cat_bits = malloc(2 * sizeof *m->cat_bits);
+    m->cat_bits[0] = 1u << 0; /* {p} */
+    m->cat_bits[1] = 1u << 1; /* {q} */
+    m->n_cat_bits = 2;
+    gb_node c0 = split(1, 0, 1, 2, 10), c1 = split(1, 0, 1, 2, 10);
+    c0.flags = c1.flags = GB_NODE_CATEGORICAL;
+    c0.cat_words = c1.cat_words = 1;
+    c1.cat_begin = 1;
+    gb_node t0[] = {c0, leaf(2, 3), leaf(-1, 7)};
+    gb_node t1[] = {c1, leaf(5, 3), leaf(0, 7)};
+    gb_node t2[] = {split(0, 0.5, 1, 2, 10), leaf(0, 5), leaf(1, 5)};
+    add_tree(m, t0, 3);
+    add_tree(m, t1, 3);
+    add_tree(m, t2, 3);
+    gb_binding b;
+    if (!ok(ds && gb_model_finish(m, &err) == 0 && gb_binding_make(m, ds, NULL, &b, &err) == 0,
+            "categorical model and data (%s)", err.msg)) {
+        gb_model_free(m);
+        gb_dataset_free(ds);
+        return;
+    }
+    size_t *rows = all_rows(ds->n_rows);
+    gb_pdp_options o = {.feature = 1};
+    gb_job_ctl ctl = {.threads = 2};
+    gb_ale a;
+    if (ok(gb_ale_run(m, ds, &b, rows, ds->n_rows, &o, &ctl, &a, &err) == GB_JOB_OK, "categorical ALE (%s)",
+           err.msg)) {
+        double centre = 0.0;
+        for (size_t k = 0; k < a.n; k++)
+            centre += (double)a.count[k] * a.ale[k];
+        ok(a.categorical && a.n == 3 && a.count[0] + a.count[1] + a.count[2] == 90,
+           "one value per level, all rows");
+        ok(fabs(a.ale[1] - a.ale[0] - 2.0) < 1e-12 && fabs(a.ale[2] - a.ale[0] + 3.0) < 1e-12,
+           "level steps are the component's: q - p = 2, r - p = -3 (%g, %g)", a.ale[1] - a.ale[0],
+           a.ale[2] - a.ale[0]);
+        ok(fabs(centre) < 1e-12, "categorical ALE is centred over the rows");
+        gb_ale_free(&a);
+    }
+    gb_pdp p;
+    if (gb_pdp_run(m, ds, &b, rows, ds->n_rows, &o, &ctl, &p, &err) == GB_JOB_OK) {
+        ok(p.categorical && p.n_grid == 3 && fabs(p.pd[1] - p.pd[0] - 2.0) < 1e-12,
+           "categorical PDP: per level");
+        gb_pdp_free(&p);
+    }
+    free(rows);
+    gb_binding_free(&b);
+    gb_model_free(m);
+    gb_dataset_free(ds);
+}
+
 typedef struct progress_log {
     int calls, backwards;
     double last;
@@ -385,6 +456,7 @@ int main(void)
     test_importance(ds, rows);
     test_distill(ds);
     test_cancel_progress(ds, rows);
+    test_ale_categorical();
     free(rows);
     gb_dataset_free(ds);
     return tap_done();

@@ -79,6 +79,18 @@ ok $? "the saved surrogate loads back as a model"
 $G distill -d "$ID" -m "$IM" --depth 2 | grep -q 'class agreement'
 ok $? "distill of a classifier reports class agreement"
 
+# categorical features: levels by name, category sets in the surrogate
+CD=$FIX/xgboost/categorical/data.csv
+CM=$FIX/xgboost/categorical/model.json
+$G pdp -d "$CD" -m "$CM" --feature colour | cut -d, -f2 | tr '\n' ' ' | grep -q '^value blue green red $'
+ok $? "pdp of a categorical feature: one grid point per level, by name"
+[ "$($G pdp -d "$CD" -m "$CM" --feature colour --ale | wc -l)" -eq 4 ]
+ok $? "ALE of a categorical feature: one value per level"
+$G distill -d "$CD" -m "$CM" --depth 3 --min-leaf 5 --save "$TMP/cat.json" | grep -q '^if colour in {'
+ok $? "distill prints category sets by level name"
+$G predict -d "$CD" -m "$TMP/cat.json" >/dev/null
+ok $? "a surrogate with category sets loads back and binds to the text column"
+
 # bad input: status 2, a message, nothing on stdout, no file left
 fails_with "pdp without --feature" "pdp needs --feature NAME" $G pdp -d "$D" -m "$M"
 fails_with "pdp unknown feature" "--feature weight: the model has no such feature" $G pdp -d "$D" -m "$M" --feature weight
