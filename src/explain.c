@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kernelshap.h"
+#include "lime.h"
 #include "linearshap.h"
 #include "permutation.h"
 #include "rng.h"
@@ -33,6 +34,8 @@ struct gb_explainer {
     double *mean;           /* linear: n_features */
     gb_coalition *coal;     /* exact, kernelshap, permutation */
     gb_treeshap_int *tsi;
+    gb_lime_stats *lime;    /* the explained data's statistics */
+    gb_lime_config lime_cfg;
 };
 
 typedef struct run_state {
@@ -57,6 +60,8 @@ typedef struct worker_ctx {
     gb_treeshap_ws *tsw;
     gb_coalition_ws *cws;
     gsl_rng *rng;
+    gb_lime_result lime;
+    int lime_ready;
     int is_caller;
     size_t index;           /* the request row being explained */
 } worker_ctx;
@@ -134,8 +139,6 @@ int gb_method_check(const gb_model *m, gb_method method, gb_error *err)
                             "linear, whose values are the interventional ones, or exact)");
     if (method == GB_METHOD_LINEAR && m->kind != GB_MODEL_LINEAR)
         return gb_error_set(err, "--method linear needs a linear model; this is a tree ensemble (use --method treeshap)");
-    if (method == GB_METHOD_LIME)
-        return gb_error_set(err, "--method lime is not available in this build yet");
     return 0;
 }
 
@@ -179,6 +182,34 @@ static int build_linear(gb_explainer *ex, gb_error *err)
     return 0;
 }
 
+/* LIME's neighbourhood statistics come from the explained data, as lime's
+ * come from its training data. */
+static int build_lime(gb_explainer *ex, gb_error *err)
+{
+    const gb_model *m = ex->model;
+    const double **cols = gb_malloc((size_t)m->n_features, sizeof *cols, err);
+    if (!cols)
+        return -1;
+    for (int f = 0; f < m->n_features; f++)
+        cols[f] = ex->ds->cols[ex->binding->column[f]].values;
+    ex->lime = gb_lime_stats_new(m, cols, NULL, ex->ds->n_rows, err);
+    free(cols);
+    if (!ex->lime)
+        return -1;
+    gb_lime_config *c = &ex->lime_cfg;
+    c->samples = ex->opt.sampling.samples;
+    c->kernel_width = ex->opt.lime_kernel_width;
+    c->discretize = ex->opt.lime_discretize;
+    c->selection = ex->opt.lime_selection;
+    c->num_features = ex->opt.lime_num_features;
+    c->space = ex->opt.space == GB_SPACE_PROBABILITY ? GB_LIME_OUTPUT : GB_LIME_MARGIN;
+    for (c->group = 0; c->group < m->n_groups; c->group++)
+        if (gb_lime_config_check(ex->lime, c, err))
+            return -1;
+    c->group = 0;
+    return 0;
+}
+
 gb_explainer *gb_explainer_create(const gb_model *m, const gb_dataset *ds, const gb_binding *b,
                                   const gb_explain_options *opt, gb_error *err)
 {
@@ -217,6 +248,9 @@ gb_explainer *gb_explainer_create(const gb_model *m, const gb_dataset *ds, const
         rc = (ex->tsi = gb_treeshap_int_new(m, bg->x, bg->w, bg->n, err)) ? 0 : -1;
         break;
     }
+    case GB_METHOD_LIME:
+        rc = build_lime(ex, err);
+        break;
     default:
         rc = gb_error_set(err, "--method %s is not available", gb_method_name(method));
     }
@@ -241,6 +275,7 @@ void gb_explainer_free(gb_explainer *ex)
     gb_treeshap_free(ex->ts);
     gb_coalition_free(ex->coal);
     gb_treeshap_int_free(ex->tsi);
+    gb_lime_stats_free(ex->lime);
     free(ex->mean);
     free(ex);
 }
@@ -306,6 +341,34 @@ static int game_row(worker_ctx *w, double *phi, double *se, size_t *used, gb_err
     return rc;
 }
 
+/* LIME, class by class on the same neighbourhood (the stream restarts for
+ * each class).  The block holds the weights and the intercept; the output
+ * is the local model's prediction. */
+static int lime_row(worker_ctx *w, size_t data_row, double *phi, double *out, double *r2, gb_error *err)
+{
+    gb_explainer *ex = w->st->ex;
+    size_t nf = (size_t)ex->model->n_features;
+    gb_lime_config cfg = ex->lime_cfg;
+    for (cfg.group = 0; cfg.group < ex->model->n_groups; cfg.group++) {
+        gb_rng_reset(w->rng, ex->opt.seed, GB_RNG_LIME, data_row);
+        int rc = gb_lime_row(ex->lime, &cfg, w->x, w->rng, &w->lime, w->st->req->cancel);
+        if (rc < 0)
+            return gb_error_set(err, "LIME could not explain row %zu (out of memory)", data_row);
+        if (rc)
+            return rc;
+        double *block = phi + (size_t)cfg.group * (nf + 1);
+        memcpy(block, w->lime.weights, nf * sizeof *block);
+        block[nf] = w->lime.intercept;
+        out[cfg.group] = w->lime.local_pred;
+        r2[cfg.group] = w->lime.r2;
+    }
+    size_t samples = cfg.samples ? cfg.samples : 5000;
+    atomic_fetch_add(&w->st->evals, (uint64_t)samples * (uint64_t)ex->model->n_groups);
+    if (w->st->res->samples)
+        w->st->res->samples[w->index] = samples;
+    return 0;
+}
+
 /* Explains request row i.  Returns 0, 1 when cancelled, -1 with err set. */
 static int explain_row(worker_ctx *w, size_t i, gb_error *err)
 {
@@ -336,6 +399,9 @@ static int explain_row(worker_ctx *w, size_t i, gb_error *err)
             gb_error_set(err, "out of memory while explaining");
         atomic_fetch_add(&st->evals, ex->opt.background->n);
         break;
+    case GB_METHOD_LIME:
+        return lime_row(w, data_row, phi, res->margin + i * (size_t)m->n_groups,
+                        res->r2 + i * (size_t)m->n_groups, err);
     default:
         rc = game_row(w, phi, se, res->samples ? res->samples + i : NULL, err);
         break;
@@ -371,6 +437,11 @@ static int worker_init(worker_ctx *w, run_state *st, gb_error *err)
         return -1;
     if (gb_method_is_sampled(ex->opt.method) && !(w->rng = gb_rng_new(0, 0, 0, err)))
         return -1;
+    if (ex->lime) {
+        if (gb_lime_result_init(&w->lime, ex->lime, err))
+            return -1;
+        w->lime_ready = 1;
+    }
     return 0;
 }
 
@@ -382,6 +453,8 @@ static void worker_free(worker_ctx *w)
     gb_treeshap_ws_free(w->tsw);
     gb_coalition_ws_free(w->cws);
     gsl_rng_free(w->rng);
+    if (w->lime_ready)
+        gb_lime_result_free(&w->lime);
 }
 
 static void *worker(void *arg)
@@ -467,6 +540,9 @@ static int alloc_result(const gb_explainer *ex, const gb_explain_request *req, g
     if (gb_method_has_se(ex->opt.method) && !(res->se = gb_calloc(n, stride * sizeof *res->se, err)))
         return -1;
     if (gb_method_is_sampled(ex->opt.method) && !(res->samples = gb_calloc(n, sizeof *res->samples, err)))
+        return -1;
+    if (ex->opt.method == GB_METHOD_LIME &&
+        !(res->r2 = gb_calloc(n, (size_t)m->n_groups * sizeof *res->r2, err)))
         return -1;
     return 0;
 }

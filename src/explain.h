@@ -45,6 +45,7 @@
 #include "dataset.h"
 #include "error.h"
 #include "estimate.h"
+#include "lime.h"
 #include "model.h"
 
 typedef enum gb_method {
@@ -75,20 +76,6 @@ int gb_method_is_sampled(gb_method method);       /* kernelshap, permutation, li
 int gb_method_has_se(gb_method method);           /* kernelshap, permutation */
 int gb_method_any_space(gb_method method);        /* exact, kernelshap, permutation, lime */
 
-typedef enum gb_lime_discretize {
-    GB_LIME_QUARTILE = 0,
-    GB_LIME_DECILE,
-    GB_LIME_NONE
-} gb_lime_discretize;
-
-typedef enum gb_lime_selection {
-    GB_LIME_AUTO = 0,
-    GB_LIME_FORWARD,
-    GB_LIME_HIGHEST_WEIGHTS,
-    GB_LIME_LASSO,
-    GB_LIME_NONE_SELECTION
-} gb_lime_selection;
-
 typedef struct gb_explain_options {
     gb_method method;
     /* exact, kernelshap, permutation, treeshap-int: required.  linear: when
@@ -97,7 +84,8 @@ typedef struct gb_explain_options {
     gb_output_space space;        /* exact, kernelshap, permutation, lime */
     uint64_t seed;                /* sampled methods */
     gb_sampling_config sampling;  /* kernelshap, permutation; lime: samples */
-    /* lime */
+    /* lime (see lime.h); the samples are sampling.samples (0: 5000), each
+     * class of a multiclass model is fitted on the same neighbourhood. */
     int lime_num_features;        /* 0: lime's default, 10 */
     double lime_kernel_width;     /* 0: 0.75 sqrt(features) */
     gb_lime_discretize lime_discretize;

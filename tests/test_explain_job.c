@@ -100,6 +100,40 @@ static void test_reproducible(gb_method method)
     world_close(&w);
 }
 
+/* LIME's block: weights then intercept; output the local prediction; r2. */
+static void test_lime_result(void)
+{
+    world w;
+    if (world_open(&w, "samples/iris/data.csv", "samples/iris/xgboost.json", 30))
+        return;
+    gb_explain_options o = {.method = GB_METHOD_LIME, .seed = 3, .space = GB_SPACE_PROBABILITY,
+                            .lime_num_features = 2, .sampling = {.samples = 1000}};
+    size_t rows[2] = {10, 110};
+    gb_explain_result r;
+    gb_error err = {{0}};
+    gb_job_status st = run(&w, &o, rows, 2, 2, &r, &err);
+    int ok_shape = st == GB_JOB_OK && r.r2 && !r.se && r.samples && r.samples[1] == 1000;
+    int selected_ok = 1, local_ok = 1;
+    for (size_t i = 0; ok_shape && i < 2; i++)
+        for (int g = 0; g < 3; g++) {
+            const double *b = r.phi + (i * 3 + (size_t)g) * 5;
+            int nz = 0;
+            double s = b[4];
+            for (int f = 0; f < 4; f++) {
+                nz += b[f] != 0;
+                s += b[f]; /* with discretisation x's z is all ones */
+            }
+            selected_ok &= nz <= 2;
+            local_ok &= fabs(s - r.margin[i * 3 + (size_t)g]) < 1e-9 && r.r2[i * 3 + (size_t)g] >= 0 &&
+                        r.r2[i * 3 + (size_t)g] <= 1;
+        }
+    ok(ok_shape && selected_ok, "lime: at most 2 weights per class, r2 and samples reported, no SE");
+    ok(ok_shape && local_ok, "lime: intercept + weights = the local prediction (z0 = 1), r2 in [0, 1]");
+    if (st == GB_JOB_OK)
+        gb_explain_result_free(&r);
+    world_close(&w);
+}
+
 static void test_probability(void)
 {
     world w;
@@ -207,8 +241,17 @@ static void test_cancel(gb_method method, const char *what, size_t n_rows, size_
     pthread_t t;
     double start = now();
     pthread_create(&t, NULL, cancel_thread, &j);
-    struct timespec pause = {0, 100 * 1000 * 1000};
-    nanosleep(&pause, NULL);
+    /* At least 100 ms of work, and (for up to 10 s) until the job has
+     * reported something, so the callbacks are checked without a race. */
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    int want_estimates = method == GB_METHOD_KERNELSHAP && n_rows > 2, wait = method != GB_METHOD_LIME;
+    for (;;) {
+        nanosleep(&pause, NULL);
+        int reported = want_estimates ? atomic_load(&j.estimates) > 0 : atomic_load(&j.progress) > 0;
+        double waited = now() - start;
+        if (waited >= 0.1 && (reported || !wait || waited > 10))
+            break;
+    }
     double asked = now();
     atomic_store(&j.cancel, 1);
     pthread_join(t, NULL);
@@ -271,6 +314,8 @@ int main(void)
     test_reproducible(GB_METHOD_PERMUTATION);
     test_reproducible(GB_METHOD_EXACT);
     test_reproducible(GB_METHOD_TREESHAP_INT);
+    test_reproducible(GB_METHOD_LIME);
+    test_lime_result();
     test_probability();
     test_exact_failure();
     test_progress();
@@ -278,5 +323,6 @@ int main(void)
     test_cancel(GB_METHOD_PERMUTATION, "permutation, one huge row per thread", 2, 400000000);
     test_cancel(GB_METHOD_KERNELSHAP, "kernelshap, many rows", 100000, 0);
     test_cancel(GB_METHOD_TREESHAP_INT, "treeshap-int against 569 rows, many rows", 100000, 0);
+    test_cancel(GB_METHOD_LIME, "lime, one big row per thread", 2, 100000);
     return tap_done();
 }
