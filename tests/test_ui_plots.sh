@@ -88,6 +88,18 @@ run scatter-block-utf8-8-80x24 80x24 $U 8 "$D/data.csv" "$D/xgboost.json" s b b
 expect scatter-block-utf8-8-80x24 "scatter: quadrant blocks"
 run scatter-prediction-iris-utf8-256-80x24 80x24 $U 256 "$I/data.csv" "$I/xgboost.json" s l l y
 expect scatter-prediction-iris-utf8-256-80x24 "scatter: the prediction on y, multiclass (class 1)"
+run scatter-interaction-utf8-256-80x24 80x24 $U 256 "$D/data.csv" "$D/xgboost.json" s l l i
+expect scatter-interaction-utf8-256-80x24 "scatter: i colours by the strongest interaction partner of x"
+# The partner is the largest off-diagonal mean |interaction| of bmi's row in
+# the batch command's matrix.
+want=$("$GLASSBOX" interactions -d "$D/data.csv" -m "$D/xgboost.json" --mean |
+    awk -F, 'NR == 1 { for (i = 3; i <= NF; i++) name[i] = $i }
+             $2 == "bmi" { best = -1; for (i = 3; i <= NF; i++) if (name[i] != "bmi" && $i > best) { best = $i; arg = name[i] } print arg }')
+check "scatter: the partner ($want) is the one glassbox interactions --mean finds for bmi" \
+    grep -q "colour: $want (strongest interaction)" "$TMP/scatter-interaction-utf8-256-80x24.txt"
+run scatter-interaction-linear 80x24 $U 256 "$D/data.csv" "$D/ridge.json" s i
+check "scatter: a linear model has no interaction partner" \
+    grep -q "colour: none (no interaction)" "$TMP/scatter-interaction-linear.txt"
 GLASSBOX_SCATTER_ROWS=100
 export GLASSBOX_SCATTER_ROWS
 run scatter-sample-utf8-256-80x24 80x24 $U 256 "$D/data.csv" "$D/xgboost.json" s

@@ -17,6 +17,7 @@
 #include "canvas_curses.h"
 #include "canvas_plot.h"
 #include "loop.h"
+#include "scatter_partners.h"
 
 /* Inks of the plot: roles of the theme, then the colour classes.  Printed
  * as class glyphs (ink & 7), the classes' inks 8 9 10 12 14 15 give
@@ -56,6 +57,11 @@ typedef struct scatter_state {
     int ink_feature;
     const void *ink_source;
     int has_missing_colour;
+    /* Colouring by the strongest interaction partner of x (follows x). */
+    int follow;
+    int *partner; /* per feature, -1 none; NULL until computed */
+    int partner_group, partner_pending;
+    size_t partner_rows;
     /* Data ranges, for (x feature, y kind, group, source). */
     double xlo, xhi, ylo, yhi;
     int range_feature, range_y, range_group;
@@ -175,6 +181,37 @@ static void sample_finish(ui_app *app, void *vctx, gb_job_status st, const gb_er
     }
     free(c->rows);
     free(c);
+}
+
+void scatter_take_partners(ui_app *app, int *partner, int g, size_t rows)
+{
+    scatter_state *s = open_scatter(app);
+    if (!s) {
+        free(partner);
+        return;
+    }
+    free(s->partner);
+    s->partner = partner;
+    s->partner_group = g;
+    s->partner_rows = rows;
+    s->partner_pending = 0;
+    ui_msg(app, "interaction strengths computed on %zu rows", rows);
+}
+
+void scatter_partners_lost(ui_app *app)
+{
+    scatter_state *s = open_scatter(app);
+    if (s) {
+        s->partner_pending = 0;
+        s->follow = 0;
+    }
+}
+
+/* The colouring feature when following x's strongest partner. */
+static void follow_partner(const ui_app *app, scatter_state *s)
+{
+    if (s->follow && s->partner && s->partner_group == group(app))
+        s->colour = s->partner[app->feature];
 }
 
 static void start_sample(ui_app *app, scatter_state *s, size_t cap)
@@ -510,9 +547,13 @@ static void draw_info(ui_app *app, const source *src, long drawn, int y, int x, 
 static void draw_title(ui_app *app, const scatter_state *s, const ui_rect *r)
 {
     char t[256], nb[32], cb[32];
-    snprintf(t, sizeof t, " Dependence: %s (%d/%d)   y: %s   colour: %s", ui_feature_name(app, app->feature, nb, sizeof nb),
-             app->feature + 1, n_features(app), s->y == Y_ATTRIBUTION ? "SHAP value" : "prediction",
-             s->colour >= 0 ? ui_feature_name(app, s->colour, cb, sizeof cb) : "none");
+    const char *how = !s->follow ? "" : s->partner_pending ? " (finding the strongest interaction...)"
+                                      : s->colour >= 0     ? " (strongest interaction)"
+                                                           : " (no interaction)";
+    snprintf(t, sizeof t, " Dependence: %s (%d/%d)   y: %s   colour: %s%s",
+             ui_feature_name(app, app->feature, nb, sizeof nb), app->feature + 1, n_features(app),
+             s->y == Y_ATTRIBUTION ? "SHAP value" : "prediction",
+             s->colour >= 0 ? ui_feature_name(app, s->colour, cb, sizeof cb) : "none", how);
     attrset(app->theme.attr[UI_ROLE_TITLE]);
     ui_put_pad(r->y, r->x, r->w, t);
     attrset(A_NORMAL);
@@ -539,6 +580,7 @@ static void scatter_draw(ui_screen *scr, ui_app *app, const ui_rect *r)
     scatter_state *s = scr->state;
     if (app->feature < 0 || app->feature >= n_features(app))
         app->feature = 0;
+    follow_partner(app, s);
     draw_title(app, s, r);
     source src;
     if (get_source(app, s, &src)) {
@@ -567,8 +609,19 @@ static int scatter_key(ui_screen *scr, ui_app *app, int key)
     case 'h': app->feature = (app->feature + m - 1) % m; return UI_REDRAW;
     case KEY_RIGHT:
     case 'l': app->feature = (app->feature + 1) % m; return UI_REDRAW;
-    case 'o': s->colour = s->colour + 1 >= m ? -1 : s->colour + 1; return UI_REDRAW;
-    case 'O': s->colour = s->colour < 0 ? m - 1 : s->colour - 1; return UI_REDRAW;
+    case 'o': s->follow = 0; s->colour = s->colour + 1 >= m ? -1 : s->colour + 1; return UI_REDRAW;
+    case 'O': s->follow = 0; s->colour = s->colour < 0 ? m - 1 : s->colour - 1; return UI_REDRAW;
+    case 'i':
+        if (s->follow) {
+            s->follow = 0;
+            s->colour = -1;
+            return UI_REDRAW;
+        }
+        s->follow = 1;
+        if ((!s->partner || s->partner_group != group(app)) && !s->partner_pending &&
+            scatter_partners_start(app, group(app)) == 0)
+            s->partner_pending = 1;
+        return UI_REDRAW;
     case 'y': s->y = s->y == Y_ATTRIBUTION ? Y_PREDICTION : Y_ATTRIBUTION; return UI_REDRAW;
     case 'b':
         s->glyphs = (glyph_choice)((s->glyphs + 1) % 4);
@@ -687,6 +740,7 @@ static void scatter_free(ui_screen *scr)
     free(s->gx);
     free(s->gc);
     free(s->ink);
+    free(s->partner);
     canvas_free(&s->cv);
     free(s);
 }
@@ -694,6 +748,7 @@ static void scatter_free(ui_screen *scr)
 static const ui_key_help scatter_help[] = {
     {"Left Right h l", "previous / next feature on x"},
     {"o O", "colour by the next / previous feature (then none)"},
+    {"i", "colour by the feature interacting most with x (follows x; again: off)"},
     {"y", "y: the feature's SHAP value, or the prediction"},
     {"b", "glyphs: automatic, braille, blocks, ASCII"},
     {"A", "explain all rows (when the plot shows a sample)"},
