@@ -58,7 +58,7 @@ static void begin_csv(explain_writer *w)
         fputc(',', w->fp);
         csv_field(w->fp, gb_model_feature_name(w->model, f, buf, sizeof buf));
     }
-    fputs(",base_value,output\n", w->fp);
+    fputs(w->r2_column && !w->se_mode ? ",base_value,output,r2\n" : ",base_value,output\n", w->fp);
 }
 
 static void begin_json(explain_writer *w)
@@ -73,7 +73,7 @@ static void begin_json(explain_writer *w)
     fprintf(w->fp, ",\"link\":\"%s\",\"outputs\":%d,\"classes\":%d,\"trees\":%zu},\n\"method\":\"%s\",\n\"data\":",
             gb_link_name(m->link), m->n_groups, m->n_classes, m->n_trees, w->method);
     cli_json_string(w->fp, w->ds->path);
-    fputs(",\n\"space\":\"margin\",\n\"features\":[", w->fp);
+    fprintf(w->fp, ",\n\"space\":\"%s\",\n\"features\":[", w->space ? w->space : "margin");
     for (int f = 0; f < m->n_features; f++) {
         if (f)
             fputc(',', w->fp);
@@ -91,25 +91,48 @@ void explain_writer_begin(explain_writer *w)
         begin_json(w);
 }
 
-static void row_csv(explain_writer *w, size_t row, int g, const double *phi, double margin)
+/* One (row, class) line.  se: the standard errors (NULL: zeros) in se_mode,
+ * r2: lime's, or NULL. */
+static void row_csv(explain_writer *w, size_t row, int g, const double *phi, const double *se, double margin,
+                    const double *r2)
 {
     char buf[GB_NUMFMT_SIZE];
     int m = w->model->n_features;
     fprintf(w->fp, "%zu,%d", row, g);
+    if (w->se_mode) {
+        for (int f = 0; f < m; f++)
+            fprintf(w->fp, ",%s", gb_fmt_double(buf, se ? se[f] : 0.0));
+        fputs(",0,0\n", w->fp);
+        return;
+    }
     for (int f = 0; f <= m; f++)
         fprintf(w->fp, ",%s", gb_fmt_double(buf, phi[f]));
-    fprintf(w->fp, ",%s\n", gb_fmt_double(buf, margin));
+    fprintf(w->fp, ",%s", gb_fmt_double(buf, margin));
+    if (r2)
+        fprintf(w->fp, ",%s", gb_fmt_double(buf, *r2));
+    fputc('\n', w->fp);
 }
 
-static void row_json(explain_writer *w, size_t row, int g, const double *phi, double margin)
+static void row_json(explain_writer *w, size_t row, int g, const double *phi, const double *se, double margin,
+                     const double *r2)
 {
     char buf[GB_NUMFMT_SIZE];
     int m = w->model->n_features;
     fprintf(w->fp, "%s\n{\"row\":%zu,\"class\":%d,\"values\":[", w->written ? "," : "", row, g);
     for (int f = 0; f < m; f++)
         fprintf(w->fp, "%s%s", f ? "," : "", gb_fmt_double(buf, phi[f]));
-    fprintf(w->fp, "],\"base_value\":%s", gb_fmt_double(buf, phi[m]));
-    fprintf(w->fp, ",\"output\":%s}", gb_fmt_double(buf, margin));
+    fputc(']', w->fp);
+    if (se) {
+        fputs(",\"se\":[", w->fp);
+        for (int f = 0; f < m; f++)
+            fprintf(w->fp, "%s%s", f ? "," : "", gb_fmt_double(buf, se[f]));
+        fputc(']', w->fp);
+    }
+    fprintf(w->fp, ",\"base_value\":%s", gb_fmt_double(buf, phi[m]));
+    fprintf(w->fp, ",\"output\":%s", gb_fmt_double(buf, margin));
+    if (r2)
+        fprintf(w->fp, ",\"r2\":%s", gb_fmt_double(buf, *r2));
+    fputc('}', w->fp);
 }
 
 void explain_writer_rows(explain_writer *w, const size_t *rows, const gb_explain_result *res)
@@ -122,12 +145,14 @@ void explain_writer_rows(explain_writer *w, const size_t *rows, const gb_explain
         for (int g = 0; g < res->n_groups; g++) {
             if (w->only_class >= 0 && g != w->only_class)
                 continue;
-            const double *phi = res->phi + (i * (size_t)res->n_groups + (size_t)g) * stride;
+            size_t block = (i * (size_t)res->n_groups + (size_t)g) * stride;
+            const double *phi = res->phi + block, *se = res->se ? res->se + block : NULL;
             const double *margins = res->margin + i * (size_t)res->n_groups;
+            const double *r2 = res->r2 ? res->r2 + i * (size_t)res->n_groups + g : NULL;
             if (w->format == CLI_FORMAT_CSV)
-                row_csv(w, rows[i], g, phi, margins[g]);
+                row_csv(w, rows[i], g, phi, se, margins[g], r2);
             else if (w->format == CLI_FORMAT_JSON)
-                row_json(w, rows[i], g, phi, margins[g]);
+                row_json(w, rows[i], g, phi, se, margins[g], r2);
             else if (x)
                 text_chart_row(w->fp, w->model, w->ds, w->binding, rows[i], g, x, phi, margins, w->utf8, w->top);
             w->written++;

@@ -3,7 +3,11 @@
  * The writer is fed batches of explained rows in order and streams them out,
  * so explaining millions of rows needs memory for one batch only.  CSV is the
  * interface other tools depend on: `row,class,<features>,base_value,output`,
- * one line per (row, class), numbers that read back to the same double. */
+ * one line per (row, class), numbers that read back to the same double
+ * (lime adds a last column, r2).  The standard-error file (--se) is the
+ * same CSV with standard errors in place of attributions, 0 for the base
+ * value and the output, which carry no sampling error; JSON carries them
+ * as an "se" array beside "values". */
 #ifndef GB_WRITE_EXPLAIN_H
 #define GB_WRITE_EXPLAIN_H
 
@@ -23,6 +27,9 @@ typedef struct explain_writer {
     const gb_dataset *ds;
     const gb_binding *binding;
     const char *method;
+    const char *space;  /* "margin" (NULL too) or "probability" */
+    int r2_column;      /* lime: a last column r2 */
+    int se_mode;        /* write the standard errors (0 when the method has none) */
     int only_class; /* -1: every class */
     int utf8;       /* text charts may use block glyphs */
     int top;        /* text: bars shown before "N other features" */
