@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "../src/interactions.h"
-#include "screen_scatter.h"
+#include "scatter_sample.h"
 
 enum { JOB_PARTNERS = UI_JOB_USER + 2 };
 

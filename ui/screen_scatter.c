@@ -18,6 +18,7 @@
 #include "canvas_plot.h"
 #include "loop.h"
 #include "scatter_partners.h"
+#include "scatter_sample.h"
 
 /* Inks of the plot: roles of the theme, then the colour classes.  Printed
  * as class glyphs (ink & 7), the classes' inks 8 9 10 12 14 15 give
@@ -33,7 +34,7 @@ enum {
     INK_CLASS0 = 8
 };
 
-enum { JOB_SAMPLE = UI_JOB_USER + 1, MAX_CLASSES_DISCRETE = 6, MAX_CLASSES_RANGE = 5 };
+enum { MAX_CLASSES_DISCRETE = 6, MAX_CLASSES_RANGE = 5 };
 
 typedef enum y_kind { Y_ATTRIBUTION = 0, Y_PREDICTION } y_kind;
 typedef enum glyph_choice { GLYPHS_AUTO = 0, GLYPHS_BRAILLE, GLYPHS_BLOCK, GLYPHS_ASCII } glyph_choice;
@@ -78,18 +79,6 @@ typedef struct source {
     const void *id;     /* changes when the numbers do */
 } source;
 
-size_t *scatter_sample_rows(size_t n_rows, size_t cap, size_t *n)
-{
-    size_t k = n_rows <= cap ? n_rows : cap;
-    size_t *rows = malloc((k ? k : 1) * sizeof *rows);
-    if (!rows)
-        return NULL;
-    for (size_t i = 0; i < k; i++)
-        rows[i] = k == n_rows ? i : (size_t)(((double)i + 0.5) * (double)n_rows / (double)k);
-    *n = k;
-    return rows;
-}
-
 static size_t row_cap(void)
 {
     const char *e = getenv("GLASSBOX_SCATTER_ROWS");
@@ -113,39 +102,7 @@ static const double *column(const ui_app *app, int f)
     return app->ds->cols[app->binding.column[f]].values;
 }
 
-/* ------------------------------------------------------------ the sample job */
-
-typedef struct sample_job {
-    const gb_model *model;
-    const gb_dataset *ds;
-    const gb_binding *binding;
-    size_t *rows;
-    size_t n;
-    gb_explain_result *res;
-} sample_job;
-
-static void sample_progress(void *ctx, double fraction)
-{
-    ui_job_progress(ctx, fraction);
-}
-
-static gb_job_status sample_run(ui_job *job, void *vctx, gb_error *err)
-{
-    sample_job *c = vctx;
-    gb_explainer *ex = gb_explainer_new(c->model, c->ds, c->binding, GB_METHOD_AUTO, NULL, err);
-    if (!ex)
-        return GB_JOB_FAILED;
-    c->res = gb_calloc(1, sizeof *c->res, err);
-    gb_job_status st = GB_JOB_FAILED;
-    if (c->res) {
-        gb_explain_request req = {.method = GB_METHOD_AUTO, .rows = c->rows, .n_rows = c->n, .threads = 0,
-                                  .cancel = ui_job_cancel_flag(job), .progress = sample_progress,
-                                  .progress_ctx = job};
-        st = gb_explainer_run(ex, &req, c->res, err);
-    }
-    gb_explainer_free(ex);
-    return st;
-}
+/* ------------------------------------------------------------ jobs' results */
 
 static scatter_state *open_scatter(ui_app *app)
 {
@@ -155,32 +112,30 @@ static scatter_state *open_scatter(ui_app *app)
     return NULL;
 }
 
-static void sample_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *err)
+void scatter_take_sample(ui_app *app, size_t *rows, size_t n, gb_explain_result *res)
 {
-    sample_job *c = vctx;
+    scatter_state *s = open_scatter(app);
+    if (!s || s->sample) {
+        gb_explain_result_free(res);
+        free(res);
+        free(rows);
+        if (s)
+            s->sample_pending = 0;
+        return;
+    }
+    free(s->rows);
+    s->rows = rows;
+    s->n_rows = n;
+    s->sample = res;
+    s->sample_pending = 0;
+    ui_msg(app, "attributions of a sample of %zu rows computed (A: all %zu rows)", n, app->ds->n_rows);
+}
+
+void scatter_sample_lost(ui_app *app)
+{
     scatter_state *s = open_scatter(app);
     if (s)
         s->sample_pending = 0;
-    if (st == GB_JOB_OK && s && !s->sample) {
-        free(s->rows);
-        s->rows = c->rows;
-        s->n_rows = c->n;
-        s->sample = c->res;
-        c->rows = NULL;
-        c->res = NULL;
-        ui_msg(app, "attributions of a sample of %zu rows computed (A: all %zu rows)", s->n_rows,
-               app->ds->n_rows);
-    } else if (st == GB_JOB_CANCELLED) {
-        ui_msg(app, "cancelled: the scatter plot's sample was not explained (r retries)");
-    } else if (st == GB_JOB_FAILED) {
-        ui_error(app, "scatter: %s", err->msg);
-    }
-    if (c->res) {
-        gb_explain_result_free(c->res);
-        free(c->res);
-    }
-    free(c->rows);
-    free(c);
 }
 
 void scatter_take_partners(ui_app *app, int *partner, int g, size_t rows)
@@ -214,33 +169,6 @@ static void follow_partner(const ui_app *app, scatter_state *s)
         s->colour = s->partner[app->feature];
 }
 
-static void start_sample(ui_app *app, scatter_state *s, size_t cap)
-{
-    gb_error err = {{0}};
-    sample_job *c = gb_calloc(1, sizeof *c, &err);
-    if (c)
-        c->rows = scatter_sample_rows(app->ds->n_rows, cap, &c->n);
-    if (!c || !c->rows) {
-        free(c);
-        ui_error(app, "out of memory");
-        return;
-    }
-    c->model = app->model;
-    c->ds = app->ds;
-    c->binding = &app->binding;
-    ui_job_spec spec = {.run = sample_run, .finish = sample_finish, .ctx = c, .tag_row = -1,
-                        .tag_kind = JOB_SAMPLE};
-    snprintf(spec.label, sizeof spec.label, "explaining %zu of %zu rows for the plot (%s)", c->n,
-             app->ds->n_rows, gb_method_name(gb_method_resolve(app->model, GB_METHOD_AUTO)));
-    if (ui_jobs_submit(app->jobs, &spec, &err)) {
-        free(c->rows);
-        free(c);
-        ui_error(app, "%s", err.msg);
-        return;
-    }
-    s->sample_pending = 1;
-}
-
 /* Asks for the numbers the plot needs, unless they are there or coming. */
 static void start(ui_app *app, scatter_state *s)
 {
@@ -249,8 +177,8 @@ static void start(ui_app *app, scatter_state *s)
     size_t cap = row_cap();
     if (app->ds->n_rows <= cap)
         ui_app_explain_all(app);
-    else
-        start_sample(app, s, cap);
+    else if (scatter_sample_start(app, cap) == 0)
+        s->sample_pending = 1;
 }
 
 /* ------------------------------------------------------------ the data plotted */

@@ -6,8 +6,9 @@
  * SHAP) run over every row as one job on the worker thread
  * (ui_app_explain_all, cached in the app); with more than
  * SCATTER_ROWS_DEFAULT rows (or GLASSBOX_SCATTER_ROWS, for tests) the screen
- * first explains an evenly spaced sample of that many rows, says so, and
- * `A` asks for all of them.  Braille dots when the locale is UTF-8, ASCII
+ * first explains an evenly spaced sample of that many rows
+ * (scatter_sample.h), says so, and `A` asks for all of them; `i` colours by
+ * the feature interacting most with x (scatter_partners.h).  Braille dots when the locale is UTF-8, ASCII
  * density otherwise; `b` cycles braille, block and ASCII.  On a terminal
  * without colours, points coloured by a feature are drawn as ASCII class
  * glyphs (o x + * ...) so the colouring survives.
@@ -19,11 +20,5 @@
 #include <stddef.h>
 
 enum { SCATTER_ROWS_DEFAULT = 100000 };
-
-/* The rows explained for the plot when the data has n_rows and at most cap
- * may be: every row when n_rows <= cap, else cap rows evenly spaced
- * (row floor((i + 0.5) * n_rows / cap)), ascending.  *n receives the count.
- * Returns a malloc'd array, or NULL when memory runs out. */
-size_t *scatter_sample_rows(size_t n_rows, size_t cap, size_t *n);
 
 #endif

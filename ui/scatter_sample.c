@@ -1,0 +1,98 @@
+/* scatter_sample.c: the sample job of the scatter plot (see
+ * scatter_sample.h). */
+#include "scatter_sample.h"
+
+#include <stdlib.h>
+
+enum { JOB_SAMPLE = UI_JOB_USER + 1 };
+
+size_t *scatter_sample_rows(size_t n_rows, size_t cap, size_t *n)
+{
+    size_t k = n_rows <= cap ? n_rows : cap;
+    size_t *rows = malloc((k ? k : 1) * sizeof *rows);
+    if (!rows)
+        return NULL;
+    for (size_t i = 0; i < k; i++)
+        rows[i] = k == n_rows ? i : (size_t)(((double)i + 0.5) * (double)n_rows / (double)k);
+    *n = k;
+    return rows;
+}
+
+typedef struct sample_job {
+    const gb_model *model;
+    const gb_dataset *ds;
+    const gb_binding *binding;
+    size_t *rows;
+    size_t n;
+    gb_explain_result *res;
+} sample_job;
+
+static void progress(void *ctx, double fraction)
+{
+    ui_job_progress(ctx, fraction);
+}
+
+static gb_job_status run(ui_job *job, void *vctx, gb_error *err)
+{
+    sample_job *c = vctx;
+    gb_explainer *ex = gb_explainer_new(c->model, c->ds, c->binding, GB_METHOD_AUTO, NULL, err);
+    if (!ex)
+        return GB_JOB_FAILED;
+    c->res = gb_calloc(1, sizeof *c->res, err);
+    gb_job_status st = GB_JOB_FAILED;
+    if (c->res) {
+        gb_explain_request req = {.method = GB_METHOD_AUTO, .rows = c->rows, .n_rows = c->n, .threads = 0,
+                                  .cancel = ui_job_cancel_flag(job), .progress = progress, .progress_ctx = job};
+        st = gb_explainer_run(ex, &req, c->res, err);
+    }
+    gb_explainer_free(ex);
+    return st;
+}
+
+static void finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *err)
+{
+    sample_job *c = vctx;
+    if (st == GB_JOB_OK) {
+        scatter_take_sample(app, c->rows, c->n, c->res);
+        c->rows = NULL;
+        c->res = NULL;
+    } else {
+        scatter_sample_lost(app);
+        if (st == GB_JOB_CANCELLED)
+            ui_msg(app, "cancelled: the scatter plot's sample was not explained (r retries)");
+        else
+            ui_error(app, "scatter: %s", err->msg);
+    }
+    if (c->res) {
+        gb_explain_result_free(c->res);
+        free(c->res);
+    }
+    free(c->rows);
+    free(c);
+}
+
+int scatter_sample_start(ui_app *app, size_t cap)
+{
+    gb_error err = {{0}};
+    sample_job *c = gb_calloc(1, sizeof *c, &err);
+    if (c)
+        c->rows = scatter_sample_rows(app->ds->n_rows, cap, &c->n);
+    if (!c || !c->rows) {
+        free(c);
+        ui_error(app, "out of memory");
+        return -1;
+    }
+    c->model = app->model;
+    c->ds = app->ds;
+    c->binding = &app->binding;
+    ui_job_spec spec = {.run = run, .finish = finish, .ctx = c, .tag_row = -1, .tag_kind = JOB_SAMPLE};
+    snprintf(spec.label, sizeof spec.label, "explaining %zu of %zu rows for the plot (%s)", c->n,
+             app->ds->n_rows, gb_method_name(gb_method_resolve(app->model, GB_METHOD_AUTO)));
+    if (ui_jobs_submit(app->jobs, &spec, &err)) {
+        free(c->rows);
+        free(c);
+        ui_error(app, "%s", err.msg);
+        return -1;
+    }
+    return 0;
+}
