@@ -67,7 +67,15 @@ typedef struct scatter_state {
     double xlo, xhi, ylo, yhi;
     int range_feature, range_y, range_group;
     const void *range_source;
+    /* The picture in cv, and what it was drawn from: a redraw with nothing
+     * changed (a job's progress ticking 10 times a second) only blits it. */
     canvas cv;
+    struct plot_key {
+        const void *source;
+        size_t n, row;
+        int feature, colour, y, group, w, h, mode, class_glyphs, utf8;
+    } drawn_key;
+    long drawn;
 } scatter_state;
 
 /* What gets plotted: n points, each value at base[i * stride]. */
@@ -389,6 +397,24 @@ static void ranges(const ui_app *app, scatter_state *s, const source *src, canva
 static long build_plot(ui_app *app, scatter_state *s, const source *src, int w, int h)
 {
     canvas_mode mode = chosen_mode(app, s);
+    struct plot_key key;
+    memset(&key, 0, sizeof key); /* padding too: the keys are compared whole */
+    key.source = src->id;
+    key.n = src->n;
+    key.row = app->row;
+    key.feature = app->feature;
+    key.colour = s->colour;
+    key.y = (int)s->y;
+    key.group = group(app);
+    key.w = w;
+    key.h = h;
+    key.mode = (int)mode;
+    key.class_glyphs = app->theme.colors == 0;
+    key.utf8 = app->theme.utf8;
+    if (s->cv.dots && memcmp(&key, &s->drawn_key, sizeof key) == 0)
+        return s->drawn;
+    s->drawn = -1;
+    memset(&s->drawn_key, 0, sizeof s->drawn_key);
     if (!s->cv.dots || s->cv.cols != w || s->cv.rows != h || s->cv.mode != mode) {
         canvas_free(&s->cv);
         if (canvas_init(&s->cv, w, h, mode))
@@ -429,6 +455,8 @@ static long build_plot(ui_app *app, scatter_state *s, const source *src, int w, 
             canvas_text(&s->cv, col, row, app->theme.utf8 ? "◆" : "@", INK_SELECTED);
         }
     }
+    s->drawn_key = key;
+    s->drawn = drawn;
     return drawn;
 }
 
