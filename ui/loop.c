@@ -321,10 +321,20 @@ static int dump_attrs(const ui_app *app, const char *path, gb_error *err)
 }
 
 /* One script action; returns 1 at the end of the script, -1 on error. */
+static int notify_jobs(ui_app *app);
+
 static int script_step(ui_app *app, ui_script *script, gb_error *err)
 {
-    ui_jobs_wait(app->jobs, app);
-    draw(app);
+    /* Drawing may start a job (a screen asks for what it shows), so wait
+     * and redraw until the screen asks for nothing more: a dump must not
+     * depend on how fast the worker was. */
+    for (int settle = 0; settle < 16; settle++) {
+        ui_jobs_wait(app->jobs, app);
+        notify_jobs(app);
+        draw(app);
+        if (!ui_jobs_busy(app->jobs))
+            break;
+    }
     ui_script_action a;
     if (ui_script_next(script, &a, err))
         return -1;
