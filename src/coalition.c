@@ -26,7 +26,7 @@
 
 /* Memo tables per workspace: at most this many entries in all, and no
  * table for a tree with more than MEMO_MAX_BITS varying features. */
-enum { MEMO_ENTRIES = 1 << 18, MEMO_MAX_BITS = 12 };
+enum { MEMO_ENTRIES = 1 << 18, MEMO_MAX_BITS = 12, KEY_BATCH = 128 };
 
 enum mode { MODE_TREES, MODE_LINEAR, MODE_DIRECT };
 
@@ -65,6 +65,13 @@ struct gb_coalition {
     double *wtab;          /* bg_words * 8 tables of 256 sums; NULL for equal weights */
 };
 
+/* A tree's value for one pattern of its features; valid when gen is the
+ * workspace's (one cache line holds the value and its check). */
+struct memo_entry {
+    double v;
+    uint32_t gen;
+};
+
 struct gb_coalition_ws {
     double *x;             /* the row, n_features */
     double *xin;           /* the row after gb_model_input */
@@ -83,8 +90,14 @@ struct gb_coalition_ws {
     int32_t *rfeat;        /* per tree: its varying features */
     size_t *roff;          /* n_trees + 1 offsets into rfeat */
     int64_t *memo_at;      /* per tree: first entry of its table, or -1 */
-    double *memo;
-    uint32_t *stamp;       /* memo[e] is valid when stamp[e] == gen */
+    /* Memo keys from the coalition's bits: varying feature f sets bit
+     * fkey[i].bit of tree fkey[i].tree's key, for i in fkey_off[f] ..
+     * fkey_off[f + 1]; keys are built for KEY_BATCH coalitions at once. */
+    struct fkey { uint32_t tree, bit; } *fkey;
+    size_t *fkey_off;      /* n_features + 1 */
+    uint64_t *vary_bits;   /* the varying features as a mask */
+    uint32_t *keys;        /* KEY_BATCH x n_trees */
+    struct memo_entry *memo;
     uint32_t gen;
     uint64_t evals;
 };
@@ -335,8 +348,11 @@ gb_coalition_ws *gb_coalition_ws_new(const gb_coalition *c, gb_error *err)
                  (ws->rfeat = gb_malloc(c->tfeat_off[c->n_trees] + 1, sizeof *ws->rfeat, err)) &&
                  (ws->roff = gb_malloc(c->n_trees + 1, sizeof *ws->roff, err)) &&
                  (ws->memo_at = gb_malloc(c->n_trees + 1, sizeof *ws->memo_at, err)) &&
-                 (ws->memo = gb_malloc(MEMO_ENTRIES, sizeof *ws->memo, err)) &&
-                 (ws->stamp = gb_calloc(MEMO_ENTRIES, sizeof *ws->stamp, err));
+                 (ws->memo = gb_calloc(MEMO_ENTRIES, sizeof *ws->memo, err)) &&
+                 (ws->fkey = gb_malloc(c->tfeat_off[c->n_trees] + 1, sizeof *ws->fkey, err)) &&
+                 (ws->fkey_off = gb_malloc(nf + 1, sizeof *ws->fkey_off, err)) &&
+                 (ws->vary_bits = gb_malloc(c->words, sizeof *ws->vary_bits, err)) &&
+                 (ws->keys = gb_malloc(KEY_BATCH, (c->n_trees ? c->n_trees : 1) * sizeof *ws->keys, err));
     }
     if (ok && c->mode == MODE_LINEAR)
         ok = (ws->lin_v0 = gb_malloc(ng, sizeof *ws->lin_v0, err)) &&
@@ -367,7 +383,10 @@ void gb_coalition_ws_free(gb_coalition_ws *ws)
     free(ws->roff);
     free(ws->memo_at);
     free(ws->memo);
-    free(ws->stamp);
+    free(ws->fkey);
+    free(ws->fkey_off);
+    free(ws->vary_bits);
+    free(ws->keys);
     free(ws);
 }
 
@@ -407,8 +426,29 @@ static void plan_memo(const gb_coalition *c, gb_coalition_ws *ws)
         }
     }
     ws->roff[c->n_trees] = n;
+    /* Invert the trees' lists into per-feature lists (counting sort). */
+    memset(ws->fkey_off, 0, (nf + 1) * sizeof *ws->fkey_off);
+    memset(ws->vary_bits, 0, c->words * sizeof *ws->vary_bits);
+    for (size_t f = 0; f < nf; f++)
+        if (ws->vary[f])
+            ws->vary_bits[f >> 6] |= UINT64_C(1) << (f & 63);
+    for (size_t t = 0; t < c->n_trees; t++)
+        for (size_t j = ws->roff[t]; j < ws->roff[t + 1] && ws->memo_at[t] >= 0; j++)
+            ws->fkey_off[ws->rfeat[j] + 1]++;
+    for (size_t f = 0; f < nf; f++)
+        ws->fkey_off[f + 1] += ws->fkey_off[f];
+    for (size_t t = 0; t < c->n_trees; t++)
+        for (size_t j = ws->roff[t]; j < ws->roff[t + 1] && ws->memo_at[t] >= 0; j++) {
+            /* fkey_off[f] runs ahead as a cursor; restored below. */
+            size_t at = ws->fkey_off[ws->rfeat[j]]++;
+            ws->fkey[at].tree = (uint32_t)t;
+            ws->fkey[at].bit = UINT32_C(1) << (j - ws->roff[t]);
+        }
+    for (size_t f = nf; f > 0; f--)
+        ws->fkey_off[f] = ws->fkey_off[f - 1];
+    ws->fkey_off[0] = 0;
     if (++ws->gen == 0) {
-        memset(ws->stamp, 0, MEMO_ENTRIES * sizeof *ws->stamp);
+        memset(ws->memo, 0, MEMO_ENTRIES * sizeof *ws->memo);
         ws->gen = 1;
     }
 }
@@ -447,6 +487,16 @@ void gb_coalition_set_row(const gb_coalition *c, gb_coalition_ws *ws, const doub
     }
 }
 
+/* Without -mpopcnt, __builtin_popcountll is a call into libgcc; this is
+ * the same few instructions inline. */
+static inline unsigned popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
+    x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+    x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+    return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
+
 /* Weight of a set of background rows. */
 static inline __attribute__((always_inline)) double set_weight(const gb_coalition *c, const uint64_t *set,
                                                                 const size_t nw)
@@ -454,7 +504,7 @@ static inline __attribute__((always_inline)) double set_weight(const gb_coalitio
     if (!c->wtab) {
         uint64_t n = 0;
         for (size_t w = 0; w < nw; w++)
-            n += (uint64_t)__builtin_popcountll(set[w]);
+            n += popcount64(set[w]);
         return (double)n;
     }
     double s = 0.0;
@@ -538,51 +588,101 @@ static inline __attribute__((always_inline)) double walk_tree(const gb_coalition
     return acc;
 }
 
-static int eval_trees(const gb_coalition *c, gb_coalition_ws *ws, const uint64_t *mask, double *out,
-                      const atomic_int *cancel)
+/* One tree's value for the coalition (margin space), from the memo when
+ * this pattern (key) of the tree's varying features was seen for this row. */
+static inline double tree_value(const gb_coalition *c, gb_coalition_ws *ws, size_t t, const uint64_t *mask,
+                                uint32_t key)
+{
+    struct memo_entry *me = NULL;
+    if (ws->memo_at[t] >= 0) {
+        me = ws->memo + ws->memo_at[t] + (int64_t)key;
+        if (me->gen == ws->gen)
+            return me->v;
+    }
+    /* Constant word counts let the compiler unroll the set loops. */
+    double a;
+    switch (c->bg_words) {
+    case 1: a = walk_tree(c, ws, &c->trees[t], mask, 0, 1); break;
+    case 2: a = walk_tree(c, ws, &c->trees[t], mask, 0, 2); break;
+    case 4: a = walk_tree(c, ws, &c->trees[t], mask, 0, 4); break;
+    default: a = walk_tree(c, ws, &c->trees[t], mask, 0, c->bg_words); break;
+    }
+    a = c->wtab ? a : a / (double)c->bg->n;
+    if (me) {
+        me->v = a;
+        me->gen = ws->gen;
+    }
+    return a;
+}
+
+/* Every tree's memo key for n <= KEY_BATCH coalitions: only the varying
+ * features in each coalition are visited. */
+static void build_keys(const gb_coalition *c, gb_coalition_ws *ws, const uint64_t *masks, size_t n)
+{
+    size_t T = c->n_trees;
+    memset(ws->keys, 0, n * T * sizeof *ws->keys);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t *key = ws->keys + k * T;
+        const uint64_t *mask = masks + k * c->words;
+        for (size_t w = 0; w < c->words; w++)
+            for (uint64_t v = mask[w] & ws->vary_bits[w]; v; v &= v - 1) {
+                size_t f = w * 64 + (size_t)__builtin_ctzll(v);
+                for (size_t i = ws->fkey_off[f]; i < ws->fkey_off[f + 1]; i++)
+                    key[ws->fkey[i].tree] |= ws->fkey[i].bit;
+            }
+    }
+}
+
+/* A batch of coalitions tree by tree, so that a tree's nodes and memo
+ * table stay in cache while every coalition of the batch reads them.  Each
+ * coalition's trees are still added in tree order, so neither the batching
+ * nor the memo changes a bit of the result. */
+static int eval_trees_margin(const gb_coalition *c, gb_coalition_ws *ws, const uint64_t *masks, size_t n,
+                             double *out, const atomic_int *cancel)
+{
+    const gb_model *m = c->m;
+    size_t ng = (size_t)c->n_groups;
+    size_t T = c->n_trees;
+    memset(out, 0, n * ng * sizeof *out);
+    for (size_t lo = 0; lo < n; lo += KEY_BATCH) {
+        size_t cnt = n - lo < KEY_BATCH ? n - lo : KEY_BATCH;
+        const uint64_t *bm = masks + lo * c->words;
+        double *bo = out + lo * ng;
+        build_keys(c, ws, bm, cnt);
+        for (size_t t = 0; t < T; t++) {
+            if (cancel && (t & 15) == 0 && atomic_load_explicit(cancel, memory_order_relaxed))
+                return 1;
+            double *o = bo + c->trees[t].group;
+            const uint32_t *key = ws->keys + t;
+            for (size_t k = 0; k < cnt; k++, o += ng, key += T)
+                *o += tree_value(c, ws, t, bm + k * c->words, *key);
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        for (size_t g = 0; g < ng; g++)
+            out[k * ng + g] += m->base[g];
+    return 0;
+}
+
+static int eval_trees_prob(const gb_coalition *c, gb_coalition_ws *ws, const uint64_t *mask, double *out,
+                           const atomic_int *cancel)
 {
     const gb_model *m = c->m;
     const gb_background *bg = c->bg;
-    int ng = c->n_groups, prob = c->space == GB_SPACE_PROBABILITY;
-    if (prob)
-        for (size_t i = 0; i < bg->n; i++)
-            memcpy(ws->marg + i * (size_t)ng, m->base, (size_t)ng * sizeof *m->base);
+    int ng = c->n_groups;
+    for (size_t i = 0; i < bg->n; i++)
+        memcpy(ws->marg + i * (size_t)ng, m->base, (size_t)ng * sizeof *m->base);
     for (int g = 0; g < ng; g++)
         out[g] = 0.0;
     for (size_t t = 0; t < c->n_trees; t++) {
         if (cancel && (t & 15) == 0 && atomic_load_explicit(cancel, memory_order_relaxed))
             return 1;
-        size_t e = 0;
-        if (!prob && ws->memo_at[t] >= 0) {
-            for (size_t j = ws->roff[t]; j < ws->roff[t + 1]; j++)
-                e |= (size_t)has(mask, ws->rfeat[j]) << (j - ws->roff[t]);
-            e += (size_t)ws->memo_at[t];
-            if (ws->stamp[e] == ws->gen) {
-                out[c->trees[t].group] += ws->memo[e];
-                continue;
-            }
-        }
-        /* Constant word counts let the compiler unroll the set loops. */
-        double a;
         switch (c->bg_words) {
-        case 1: a = walk_tree(c, ws, &c->trees[t], mask, prob, 1); break;
-        case 2: a = walk_tree(c, ws, &c->trees[t], mask, prob, 2); break;
-        case 4: a = walk_tree(c, ws, &c->trees[t], mask, prob, 4); break;
-        default: a = walk_tree(c, ws, &c->trees[t], mask, prob, c->bg_words); break;
+        case 1: walk_tree(c, ws, &c->trees[t], mask, 1, 1); break;
+        case 2: walk_tree(c, ws, &c->trees[t], mask, 1, 2); break;
+        case 4: walk_tree(c, ws, &c->trees[t], mask, 1, 4); break;
+        default: walk_tree(c, ws, &c->trees[t], mask, 1, c->bg_words); break;
         }
-        if (!prob) {
-            a = c->wtab ? a : a / (double)bg->n;
-            out[c->trees[t].group] += a;
-            if (ws->memo_at[t] >= 0) {
-                ws->memo[e] = a;
-                ws->stamp[e] = ws->gen;
-            }
-        }
-    }
-    if (!prob) {
-        for (int g = 0; g < ng; g++)
-            out[g] += m->base[g];
-        return 0;
     }
     double *p = ws->tmp;
     for (size_t i = 0; i < bg->n; i++) {
@@ -635,12 +735,18 @@ static int eval_direct(const gb_coalition *c, gb_coalition_ws *ws, const uint64_
 int gb_coalition_eval(const gb_coalition *c, gb_coalition_ws *ws, const uint64_t *masks, size_t n, double *out,
                       const atomic_int *cancel)
 {
+    if (c->mode == MODE_TREES && c->space == GB_SPACE_MARGIN) {
+        if (eval_trees_margin(c, ws, masks, n, out, cancel))
+            return 1;
+        ws->evals += (uint64_t)n * c->bg->n;
+        return 0;
+    }
     for (size_t k = 0; k < n; k++) {
         const uint64_t *mask = masks + k * c->words;
         double *o = out + k * (size_t)c->n_groups;
         int rc = 0;
         if (c->mode == MODE_TREES)
-            rc = eval_trees(c, ws, mask, o, cancel);
+            rc = eval_trees_prob(c, ws, mask, o, cancel);
         else if (c->mode == MODE_LINEAR)
             eval_linear(c, ws, mask, o);
         else
