@@ -276,7 +276,7 @@ static void plot_ascii(void)
     canvas cv;
     canvas_init(&cv, 30, 10, CANVAS_ASCII);
     canvas_plot p;
-    canvas_plot_spec spec = {0, 10, -1, 1, "age", "SHAP value", 1, 2, 3};
+    canvas_plot_spec spec = {0, 10, -1, 1, "age", "SHAP value", 1, 2, 3, NULL, 0};
     ok(canvas_plot_begin(&p, &cv, &spec) == 0, "plot laid out");
     double x[] = {0, 10, 5, 5, NAN, 11, 2.5};
     double y[] = {-1, 1, 0, 0, 0, 0, NAN};
@@ -311,7 +311,7 @@ static void plot_braille(void)
     canvas cv;
     canvas_init(&cv, 40, 12, CANVAS_BRAILLE);
     canvas_plot p;
-    canvas_plot_spec spec = {-2, 2, 0, 100, "x", "y", 1, 2, 3};
+    canvas_plot_spec spec = {-2, 2, 0, 100, "x", "y", 1, 2, 3, NULL, 0};
     ok(canvas_plot_begin(&p, &cv, &spec) == 0, "braille plot laid out");
     ok(p.top == 1 && p.h == 8, "plot rows 1..8 (top %d, h %d)", p.top, p.h);
     double x[] = {-2, 2}, y[] = {0, 100};
@@ -374,6 +374,26 @@ static void plot_braille(void)
     char want[64];
     snprintf(want, sizeof want, "y  bmi %c low %c mid ~", canvas_class_glyph(4), canvas_class_glyph(5));
     row_is(&cv, 0, want, "and says there is more; class glyphs as swatches");
+    canvas_free(&cv);
+
+    static const char *const levels[] = {"blue", "green", "red", "magenta-ish", "café"};
+    static const char *const short_levels[] = {"a", "b", "c", "d", "e"};
+    canvas_init(&cv, 40, 8, CANVAS_BRAILLE);
+    canvas_plot_spec cat = {0, 4, 0, 1, "colour", "y", 1, 2, 3, levels, 5};
+    canvas_plot_begin(&p, &cv, &cat);
+    /* "magenta-is" (cut to 10 cells) would touch its neighbours: every
+     * other level, each name centred under its code. */
+    row_is(&cv, 6, "   blue              red            café", "categorical x: ticks on codes, named");
+    canvas_free(&cv);
+    canvas_init(&cv, 20, 8, CANVAS_BRAILLE);
+    canvas_plot_begin(&p, &cv, &cat);
+    row_is(&cv, 6, "   blue    red  café", "categorical x: narrower, same levels, the last kept at the edge");
+    ok(p.xt.n == 3 && p.xt.step == 2, "  (3 ticks, step 2)");
+    canvas_free(&cv);
+    canvas_init(&cv, 40, 8, CANVAS_BRAILLE);
+    cat.x_levels = short_levels;
+    canvas_plot_begin(&p, &cv, &cat);
+    row_is(&cv, 6, "    a        b        c       d        e", "categorical x: short names, every level");
     canvas_free(&cv);
 
     canvas_init(&cv, 11, 6, CANVAS_BRAILLE);
@@ -457,7 +477,7 @@ static void million(void)
     canvas cv;
     canvas_init(&cv, 200, 60, CANVAS_BRAILLE);
     canvas_plot p;
-    canvas_plot_spec spec = {0, 1, 0, 1, "x", "y", 1, 2, 3};
+    canvas_plot_spec spec = {0, 1, 0, 1, "x", "y", 1, 2, 3, NULL, 0};
     canvas_plot_begin(&p, &cv, &spec);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -100,6 +100,9 @@ check "scatter: the partner ($want) is the one glassbox interactions --mean find
 run scatter-interaction-linear 80x24 $U 256 "$D/data.csv" "$D/ridge.json" s i
 check "scatter: a linear model has no interaction partner" \
     grep -q "colour: none (no interaction)" "$TMP/scatter-interaction-linear.txt"
+C=$FIX/xgboost/categorical
+run scatter-categorical-utf8-256-80x24 80x24 $U 256 "$C/data.csv" "$C/model.json" s o o o
+expect scatter-categorical-utf8-256-80x24 "scatter: categorical x named by level, coloured by a categorical feature, missing values counted"
 GLASSBOX_SCATTER_ROWS=100
 export GLASSBOX_SCATTER_ROWS
 run scatter-sample-utf8-256-80x24 80x24 $U 256 "$D/data.csv" "$D/xgboost.json" s

@@ -7,9 +7,19 @@
 #include "canvas_plot.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 enum { MIN_COLS = 12, MIN_ROWS = 6 };
+
+/* Cells a UTF-8 string takes (one per character: labels are narrow). */
+static int text_cells(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
 
 static int utf8(const canvas *cv)
 {
@@ -50,7 +60,7 @@ static int widest(const canvas_ticks *t)
 {
     int w = 1;
     for (int i = 0; i < t->n; i++) {
-        int l = (int)strlen(t->label[i]);
+        int l = text_cells(t->label[i]);
         if (l > w)
             w = l;
     }
@@ -69,6 +79,34 @@ static void choose_x_ticks(canvas_plot *p)
          * rounding. */
         int n = p->xt.n;
         if (n <= 1 || (widest(&p->xt) + 1) * (n - 1) <= p->w - n)
+            return;
+    }
+}
+
+/* Ticks on category codes, every step-th one, as many as fit. */
+static void choose_level_ticks(canvas_plot *p, const char *const *levels, int n)
+{
+    enum { NAME_MAX_CELLS = 10 };
+    for (int step = 1; step <= n; step++) {
+        canvas_ticks *t = &p->xt;
+        t->n = 0;
+        t->step = step;
+        for (int k = 0; k < n && t->n < CANVAS_MAX_TICKS; k += step) {
+            if (k < p->xlo || k > p->xhi)
+                continue;
+            t->value[t->n] = k;
+            /* Byte-wise cut, then back to a character boundary. */
+            size_t len = strlen(levels[k]), cut = len;
+            if (cut > NAME_MAX_CELLS) {
+                cut = NAME_MAX_CELLS;
+                while (cut > 0 && ((unsigned char)levels[k][cut] & 0xc0) == 0x80)
+                    cut--;
+            }
+            snprintf(t->label[t->n], CANVAS_TICK_LABEL, "%.*s", (int)cut, levels[k]);
+            t->n++;
+        }
+        int covered = t->n == 0 || (int)t->value[t->n - 1] + step > (int)p->xhi;
+        if (covered && (t->n <= 1 || (widest(t) + 1) * (t->n - 1) <= p->w - t->n))
             return;
     }
 }
@@ -98,13 +136,13 @@ static void draw_labels(canvas_plot *p, int ink)
         int r = cell_y(p, p->yt.value[i]);
         if (r == last_row)
             continue; /* two ticks in one row: the first label stays */
-        int l = (int)strlen(p->yt.label[i]);
+        int l = text_cells(p->yt.label[i]);
         canvas_text(cv, p->left - 1 - l, r, p->yt.label[i], ink);
         last_row = r;
     }
     int free_col = 0, row = p->top + p->h + 1;
     for (int i = 0; i < p->xt.n; i++) {
-        int l = (int)strlen(p->xt.label[i]);
+        int l = text_cells(p->xt.label[i]);
         int c = cell_x(p, p->xt.value[i]) - (l - 1) / 2;
         if (c + l > cv->cols)
             c = cv->cols - l;
@@ -113,14 +151,6 @@ static void draw_labels(canvas_plot *p, int ink)
         canvas_text(cv, c, row, p->xt.label[i], ink);
         free_col = c + l + 1;
     }
-}
-
-static int text_cells(const char *s)
-{
-    int n = 0;
-    for (; s && *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
 }
 
 static void draw_titles(canvas_plot *p, const canvas_plot_spec *spec)
@@ -155,7 +185,10 @@ int canvas_plot_begin(canvas_plot *p, canvas *cv, const canvas_plot_spec *spec)
     p->w = cv->cols - p->left;
     if (p->w < MIN_COLS / 2)
         return -1;
-    choose_x_ticks(p);
+    if (spec->x_levels && spec->n_x_levels > 0)
+        choose_level_ticks(p, spec->x_levels, spec->n_x_levels);
+    else
+        choose_x_ticks(p);
     draw_axes(p, spec->ink_axis);
     draw_labels(p, spec->ink_label);
     draw_titles(p, spec);

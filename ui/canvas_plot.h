@@ -56,6 +56,10 @@ typedef struct canvas_plot_spec {
     int ink_axis;              /* axis lines and tick marks */
     int ink_label;             /* tick labels */
     int ink_title;             /* titles and the legend's text */
+    /* A categorical x: codes 0..n_x_levels-1 named by x_levels; the ticks
+     * then sit on codes and show (the start of) the names.  NULL: numbers. */
+    const char *const *x_levels;
+    int n_x_levels;
 } canvas_plot_spec;
 
 typedef struct canvas_plot {

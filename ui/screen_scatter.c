@@ -424,11 +424,14 @@ static long build_plot(ui_app *app, scatter_state *s, const source *src, int w, 
     s->cv.class_glyphs = mode == CANVAS_ASCII && app->theme.colors == 0 && s->colour >= 0;
     char xt[64], yt[96], nb[32];
     const gb_column *xc = &app->ds->cols[app->binding.column[app->feature]];
-    snprintf(xt, sizeof xt, "%s%s", ui_feature_name(app, app->feature, nb, sizeof nb),
-             xc->type == GB_COLUMN_CATEGORICAL ? " (category code)" : "");
+    snprintf(xt, sizeof xt, "%s", ui_feature_name(app, app->feature, nb, sizeof nb));
     y_title(app, s, yt, sizeof yt);
     canvas_plot_spec spec = {.x_title = xt, .y_title = yt, .ink_axis = INK_AXIS, .ink_label = INK_LABEL,
                              .ink_title = INK_TITLE};
+    if (xc->type == GB_COLUMN_CATEGORICAL && xc->n_levels > 0) {
+        spec.x_levels = (const char *const *)xc->levels;
+        spec.n_x_levels = xc->n_levels > 1000000 ? 1000000 : (int)xc->n_levels;
+    }
     ranges(app, s, src, &spec);
     canvas_plot p;
     if (canvas_plot_begin(&p, &s->cv, &spec))
