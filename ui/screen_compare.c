@@ -100,7 +100,10 @@ static void get_column(const ui_app *app, int method, column *c)
  * these parameters; force asks again for those that failed. */
 static void request(compare_state *s, ui_app *app, int force)
 {
-    if (s->asked_row != app->row || !ui_params_same(&s->asked_params, &app->params)) {
+    /* Choosing another method for the explanation screen changes nothing
+     * here: every method is asked for anyway. */
+    ui_params now = params_for(app, s->asked_params.method);
+    if (s->asked_row != app->row || !ui_params_same(&s->asked_params, &now)) {
         memset(s->asked, 0, sizeof s->asked);
         s->asked_row = app->row;
         s->asked_params = app->params;

@@ -170,11 +170,18 @@ void scatter_partners_lost(ui_app *app)
     }
 }
 
-/* The colouring feature when following x's strongest partner. */
-static void follow_partner(const ui_app *app, scatter_state *s)
+/* The colouring feature when following x's strongest partner (computed
+ * again when the class shown changed). */
+static void follow_partner(ui_app *app, scatter_state *s)
 {
-    if (s->follow && s->partner && s->partner_group == group(app))
+    if (!s->follow)
+        return;
+    if (s->partner && s->partner_group == group(app))
         s->colour = s->partner[app->feature];
+    else if (!s->partner_pending) {
+        s->partner_pending = scatter_partners_start(app, group(app)) == 0;
+        s->follow = s->partner_pending; /* could not even ask: give up */
+    }
 }
 
 /* Asks for the numbers the plot needs, unless they are there or coming. */
@@ -577,9 +584,7 @@ static int scatter_key(ui_screen *scr, ui_app *app, int key)
             return UI_REDRAW;
         }
         s->follow = 1;
-        if ((!s->partner || s->partner_group != group(app)) && !s->partner_pending &&
-            scatter_partners_start(app, group(app)) == 0)
-            s->partner_pending = 1;
+        follow_partner(app, s);
         return UI_REDRAW;
     case 'y': s->y = s->y == Y_ATTRIBUTION ? Y_PREDICTION : Y_ATTRIBUTION; return UI_REDRAW;
     case 'b':
