@@ -271,12 +271,16 @@ static int add_category_set(loader *L, const json_t *codes, const char *where, s
         m->cat_bits = bits;
         L->cat_cap = cap;
     }
-    uint32_t *set = m->cat_bits + m->n_cat_bits;
-    memset(set, 0, words * sizeof *set);
-    for (size_t j = 0; j < k; j++) {
-        long long c;
-        gb_json_integer(json_array_get(codes, j), &c);
-        set[c >> 5] |= 1u << (c & 31);
+    /* An empty set ([]: nothing goes left) has no words, and cat_bits may
+     * still be NULL, where even adding 0 is undefined. */
+    if (words > 0) {
+        uint32_t *set = m->cat_bits + m->n_cat_bits;
+        memset(set, 0, words * sizeof *set);
+        for (size_t j = 0; j < k; j++) {
+            long long c;
+            gb_json_integer(json_array_get(codes, j), &c);
+            set[c >> 5] |= 1u << (c & 31);
+        }
     }
     nd->flags |= GB_NODE_CATEGORICAL;
     nd->cat_begin = (uint32_t)m->n_cat_bits;

@@ -390,6 +390,32 @@ static void test_round_trip_hand(void)
     }
 }
 
+/* An empty category set ([]: nothing goes left), as a round trip of an
+ * XGBoost model with an empty categories segment writes it, loads; before,
+ * it did arithmetic on a NULL table (found by fuzz/fuzz_xgboost_json under
+ * UBSan). */
+static void test_empty_category_set(void)
+{
+    static const char text[] =
+        "{\"format\": \"glassbox-model\", \"version\": 1, \"kind\": \"trees\","
+        " \"link\": \"identity\", \"features\": [\"c\"], \"feature_types\": [\"categorical\"],"
+        " \"base\": [0], \"decision\": \"<\", \"trees\": [{\"left\": [1, -1, -1],"
+        " \"right\": [2, -1, -1], \"feature\": [0, -1, -1], \"threshold\": [0, 0, 0],"
+        " \"value\": [0, 1, 2], \"cover\": [2, 1, 1], \"categories\": [[], null, null]}]}";
+    gb_error err = {{0}};
+    gb_model *m = load_text("empty_set.json", text, &err);
+    if (!ok(m != NULL, "a categorical split with an empty set loads: %s", m ? "" : err.msg))
+        return;
+    double x[4] = {0, 1, 40, NAN}, margin;
+    int right = 1;
+    for (int i = 0; i < 4; i++) {
+        gb_model_margin(m, &x[i], &margin);
+        right &= margin == 2.0;
+    }
+    ok(right, "every category goes right of an empty set");
+    gb_model_free(m);
+}
+
 /* Flags no hand file uses (LightGBM's), a "<" split not equal to its
  * threshold, and a name needing escapes survive a save. */
 static void test_round_trip_flags(void)
@@ -689,6 +715,7 @@ int main(void)
     test_manpage_example();
     test_round_trip_hand();
     test_round_trip_flags();
+    test_empty_category_set();
     test_save_failures();
     test_sklearn();
     test_hostile();
