@@ -3,10 +3,11 @@
 #
 # As root it runs apt-get; otherwise it prints the command to run and fails,
 # so nothing half-works.  `deps.sh --test` adds what the test suite uses
-# (tmux for the terminal test, scikit-learn for the exporter test).
+# (tmux for the terminal test, scikit-learn for the exporter test, clang
+# and its runtimes for the fuzzers, valgrind).
 set -e
 build="build-essential autoconf automake pkg-config libncurses-dev libcsv-dev libgsl-dev libjansson-dev"
-test="tmux python3 python3-sklearn python3-numpy"
+test="tmux python3 python3-sklearn python3-numpy clang libclang-rt-14-dev valgrind"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $test"
 
