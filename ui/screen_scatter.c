@@ -1,10 +1,11 @@
 /* screen_scatter.c: the scatter / dependence plot (see screen_scatter.h).
  *
- * The plot is rebuilt from the numbers on every draw (a million points take
- * about 10 ms); what is slow to derive is cached in the screen's state: the
- * sampled rows' values, the colour classes and each point's ink, keyed by
- * the features they came from.  The sample job hands its result to
- * whichever scatter screen is open when it finishes, or frees it. */
+ * The plot is rebuilt from the numbers whenever something it shows changed
+ * (a million points take some 10-40 ms), and otherwise only blitted again;
+ * what is slow to derive is cached in the screen's state, keyed by what it
+ * came from: the sampled rows' values, the data ranges, the colour classes
+ * and each point's ink.  The jobs (scatter_sample.c, scatter_partners.c)
+ * hand their results to whichever scatter screen is open when they finish. */
 #include "screen_scatter.h"
 
 #include <math.h>
