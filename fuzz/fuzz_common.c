@@ -23,6 +23,19 @@
 static char temp_dir[512];
 static char temp_name[640];
 
+/* The directory goes at exit, so that runs do not pile up in /dev/shm
+ * (only the names fuzz_write_temp and fuzz_temp_path are given are in it). */
+static void remove_private_dir(void)
+{
+    static const char *const names[] = {"data.csv", "filter.csv", "model.json"};
+    char path[sizeof temp_name];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", temp_dir, names[i]);
+        unlink(path);
+    }
+    rmdir(temp_dir);
+}
+
 static const char *private_dir(void)
 {
     if (temp_dir[0])
@@ -33,6 +46,7 @@ static const char *private_dir(void)
         perror("mkdtemp");
         abort();
     }
+    atexit(remove_private_dir);
     return temp_dir;
 }
 
