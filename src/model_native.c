@@ -46,7 +46,8 @@ typedef struct loader {
 const native_flag_column native_flag_columns[N_FLAG_COLUMNS] = {
     {"default_left", GB_NODE_DEFAULT_LEFT},
     {"nan_as_zero", GB_NODE_NAN_AS_ZERO},
-    {"zero_missing", GB_NODE_ZERO_MISSING}};
+    {"zero_missing", GB_NODE_ZERO_MISSING},
+    {"cat_truncate", GB_NODE_CAT_TRUNCATE}};
 
 /* The arrays of one tree as read from the file, before they become nodes. */
 typedef struct tree_arrays {

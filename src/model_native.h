@@ -11,7 +11,7 @@
 #define NATIVE_VERSION 1
 
 /* The optional 0/1 arrays of a tree, each setting one node flag. */
-#define N_FLAG_COLUMNS 3
+#define N_FLAG_COLUMNS 4
 
 typedef struct native_flag_column {
     const char *key;

@@ -390,6 +390,29 @@ static void test_round_trip_hand(void)
     }
 }
 
+/* A LightGBM model with categorical splits survives a save: its rule that
+ * -0.5 is category 0 ((int) truncation) travels as cat_truncate (found by
+ * fuzz/fuzz_lightgbm: before, the copy sent -0.5 right). */
+static void test_round_trip_lightgbm(void)
+{
+    gb_error err = {{0}};
+    gb_model *m = gb_model_load(fixture("lightgbm/categorical/model.txt"), &err);
+    if (!ok(m != NULL, "the LightGBM categorical fixture loads: %s", m ? "" : err.msg))
+        return;
+    static const double pick[] = {-1.5, -0.5, 0, 0.5, 1, 2, 3, 40, NAN};
+    enum { P = sizeof pick / sizeof *pick };
+    size_t nf = (size_t)m->n_features, rows = 0;
+    double *x = malloc(P * P * P * nf * sizeof *x);
+    for (int i = 0; i < P; i++)
+        for (int j = 0; j < P; j++)
+            for (int k = 0; k < P; k++, rows++)
+                for (size_t f = 0; f < nf; f++)
+                    x[rows * nf + f] = pick[(f % 3 == 0 ? i : f % 3 == 1 ? j : k)];
+    check_round_trip(m, "lightgbm_categorical", x, rows);
+    free(x);
+    gb_model_free(m);
+}
+
 /* An empty category set ([]: nothing goes left), as a round trip of an
  * XGBoost model with an empty categories segment writes it, loads; before,
  * it did arithmetic on a NULL table (found by fuzz/fuzz_xgboost_json under
@@ -715,6 +738,7 @@ int main(void)
     test_manpage_example();
     test_round_trip_hand();
     test_round_trip_flags();
+    test_round_trip_lightgbm();
     test_empty_category_set();
     test_save_failures();
     test_sklearn();
