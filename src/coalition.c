@@ -417,8 +417,8 @@ static void plan_memo(const gb_coalition *c, gb_coalition_ws *ws)
         for (size_t j = c->tfeat_off[t]; j < c->tfeat_off[t + 1]; j++)
             if (ws->vary[c->tfeat[j]])
                 ws->rfeat[n++] = c->tfeat[j];
-        size_t bits = n - ws->roff[t], size = (size_t)1 << (bits < MEMO_MAX_BITS ? bits : 0);
-        if (bits <= MEMO_MAX_BITS && used + size <= MEMO_ENTRIES) {
+        size_t bits = n - ws->roff[t], size = bits <= MEMO_MAX_BITS ? (size_t)1 << bits : 0;
+        if (size && used + size <= MEMO_ENTRIES) {
             ws->memo_at[t] = (int64_t)used;
             used += size;
         } else {

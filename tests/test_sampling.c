@@ -572,6 +572,27 @@ static void test_players(void)
     unload(&l);
 }
 
+/* Masks of two words, trees memoised (up to 12 varying features, the
+ * boundary included) beside trees walked every time, in one model. */
+static void test_wide(void)
+{
+    loaded l;
+    if (load(&l, "tests/fixtures/wide/data.csv", "tests/fixtures/wide/model.json")) {
+        ok(0, "load the wide fixture");
+        return;
+    }
+    double worst = 0;
+    for (int weighted = 0; weighted < 2; weighted++)
+        for (int space = 0; space < 2; space++) {
+            gb_background *bg = bg_of(&l, 70, weighted, 0, 21 + (uint64_t)weighted);
+            double d = engine_vs_direct(&l, bg, (gb_output_space)space, 5 + (uint64_t)space);
+            worst = d > worst ? d : worst;
+            gb_background_free(bg);
+        }
+    ok(worst < 1e-12, "engine = direct evaluation on 100 features, 2-word masks (worst %.2g)", worst);
+    unload(&l);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -580,6 +601,7 @@ int main(void)
     test_background_make();
     test_background_recode();
     test_engine();
+    test_wide();
     test_exact_linear();
     test_exact_trees();
     test_exact_refusal();
