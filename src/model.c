@@ -102,10 +102,38 @@ static int check_tree(const gb_model *m, gb_tree *t, size_t ti, unsigned char *s
     return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Features are bound to columns by name, so two features may not share one. */
+static int check_unique_names(const gb_model *m, gb_error *err)
+{
+    if (!m->feature_names)
+        return 0;
+    for (int f = 0; f < m->n_features; f++)
+        if (!m->feature_names[f])
+            return gb_error_set(err, "feature %d has no name", f);
+    char **sorted = gb_malloc((size_t)m->n_features, sizeof *sorted, err);
+    if (!sorted)
+        return -1;
+    memcpy(sorted, m->feature_names, (size_t)m->n_features * sizeof *sorted);
+    qsort(sorted, (size_t)m->n_features, sizeof *sorted, by_name);
+    int rc = 0;
+    for (int f = 1; f < m->n_features && rc == 0; f++)
+        if (strcmp(sorted[f - 1], sorted[f]) == 0)
+            rc = gb_error_set(err, "two features are named '%s'; features must have distinct names", sorted[f]);
+    free(sorted);
+    return rc;
+}
+
 int gb_model_finish(gb_model *m, gb_error *err)
 {
     if (m->n_features <= 0)
         return gb_error_set(err, "the model has no features");
+    if (check_unique_names(m, err))
+        return -1;
     if (m->n_groups <= 0 || m->n_groups > 100000)
         return gb_error_set(err, "the model has %d outputs", m->n_groups);
     if (!m->base) {

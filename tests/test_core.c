@@ -61,6 +61,13 @@ static void test_finish(void)
     m->trees[0].nodes[2].value = INFINITY;
     ok(gb_model_finish(m, &err) && strstr(err.msg, "leaf value is not a finite"), "infinite leaf: %s", err.msg);
     m->trees[0].nodes[2].value = 2;
+    m->feature_names = calloc(2, sizeof(char *));
+    m->feature_names[0] = strdup("a");
+    m->feature_names[1] = strdup("a");
+    ok(gb_model_finish(m, &err) && strstr(err.msg, "two features are named 'a'"), "duplicate names: %s", err.msg);
+    free(m->feature_names[1]);
+    m->feature_names[1] = strdup("b");
+    ok(gb_model_finish(m, &err) == 0, "distinct names pass");
     m->trees[0].group = 3;
     ok(gb_model_finish(m, &err) && strstr(err.msg, "adds to output 3"), "group out of range: %s", err.msg);
     gb_model_free(m);
