@@ -39,7 +39,8 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLES = os.path.normpath(os.path.join(HERE, "..", "samples"))
-DEFAULT_PEERS = "/work/shared/peers"
+# The workplace keeps the peer harness in shared/ beside the checkout.
+DEFAULT_PEERS = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "peers"))
 # Rows in the replicated data file glassbox explains when timing: enough that
 # a run on cheap methods lasts long enough to be measured.
 TIMING_ROWS = 5000
