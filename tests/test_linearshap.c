@@ -8,6 +8,7 @@
  * Additivity (base + sum phi = margin) is checked on every row. */
 #include "linearshap.h"
 #include "tap.h"
+#include "tree_builder.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -79,17 +80,6 @@ static void enumerate(const gb_model *m, const double *x, const double *bg, size
     free(v);
 }
 
-static double max_rel_err(const double *got, const double *want, size_t n)
-{
-    double worst = 0.0;
-    for (size_t k = 0; k < n; k++) {
-        double e = fabs(got[k] - want[k]) / (fabs(want[k]) > 1.0 ? fabs(want[k]) : 1.0);
-        if (!(e <= worst))
-            worst = isnan(e) ? INFINITY : e;
-    }
-    return worst;
-}
-
 static void test_by_hand(void)
 {
     /* margin = 1 + 2 x0 - 3 x1.  Background (0, 1), (2, 3): mean (1, 2).
@@ -127,7 +117,7 @@ static void test_groups_by_hand(void)
     double mean[2] = {1, 1}, x[2] = {3, 2}, phi[6];
     gb_linearshap_row(m, mean, x, phi);
     double want[6] = {2, 0, 1.5, -2, 4, 2};
-    ok(max_rel_err(phi, want, 6) == 0.0, "two groups: blocks of n_features + 1, margins, bias last");
+    ok(tb_max_rel_err(phi, want, 6) == 0.0, "two groups: blocks of n_features + 1, margins, bias last");
     gb_model_free(m);
 }
 
@@ -151,7 +141,7 @@ static void test_random_against_enumeration(void)
                 x[f] = unif(&r) < 0.2 ? NAN : unif(&r) * 20 - 10;
             gb_linearshap_row(m, mean, x, phi);
             enumerate(m, x, bg, n_bg, want);
-            double e = max_rel_err(phi, want, (size_t)ng * (size_t)(nf + 1));
+            double e = tb_max_rel_err(phi, want, (size_t)ng * (size_t)(nf + 1));
             if (!ok(e <= 1e-9, "random model %d (%d features, %d groups, %zu background rows), row %d: "
                                "closed form = enumerated interventional Shapley values",
                     k, nf, ng, n_bg, row))

@@ -13,6 +13,7 @@
  * refusals. */
 #include "treeshap_int.h"
 #include "tap.h"
+#include "tree_builder.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -45,44 +46,21 @@ static int below(rng *r, int n)
 
 /* ---- building models in code ------------------------------------------- */
 
+/* Interventional TreeSHAP ignores cover, so these trees carry a nominal one. */
 static gb_node leaf(double value)
 {
-    gb_node n = {.feature = -1, .left = -1, .right = -1, .value = value, .cover = 1};
-    return n;
+    return tb_leaf(value, 1);
 }
 
 static gb_node split(int feature, double at, int32_t left, int32_t right)
 {
-    gb_node n = {.feature = feature, .left = left, .right = right, .split = at, .threshold = at, .cover = 2};
-    return n;
-}
-
-static gb_model *new_model(int n_features, int n_groups)
-{
-    gb_model *m = gb_model_new(NULL);
-    m->kind = GB_MODEL_TREES;
-    m->n_features = n_features;
-    m->n_groups = n_groups;
-    m->base = calloc((size_t)n_groups, sizeof *m->base);
-    return m;
-}
-
-static void add_tree(gb_model *m, int group, const gb_node *nodes, int n)
-{
-    m->trees = realloc(m->trees, (m->n_trees + 1) * sizeof *m->trees);
-    gb_tree *t = &m->trees[m->n_trees++];
-    t->nodes = malloc((size_t)n * sizeof *nodes);
-    memcpy(t->nodes, nodes, (size_t)n * sizeof *nodes);
-    t->n_nodes = n;
-    t->group = group;
-    t->depth = 0;
+    return tb_split(feature, at, left, right, 2, 0);
 }
 
 static void finish(gb_model *m)
 {
-    gb_error err;
-    if (gb_model_finish(m, &err)) {
-        printf("Bail out! gb_model_finish: %s\n", err.msg);
+    if (tb_finish(m)) {
+        printf("Bail out! the model does not pass gb_model_finish\n");
         exit(1);
     }
 }
@@ -235,14 +213,14 @@ static void shuffle_nodes(rng *r, gb_node *nodes, int n)
 
 static gb_model *random_model(rng *r, int nf, int ng)
 {
-    gb_model *m = new_model(nf, ng);
+    gb_model *m = tb_new_model(nf, ng);
     int n_trees = 1 + below(r, 4);
     for (int t = 0; t < n_trees; t++) {
         gb_node nodes[64];
         int n = 1;
         grow(m, r, nodes, &n, 0, 1 + below(r, 4));
         shuffle_nodes(r, nodes, n);
-        add_tree(m, below(r, ng), nodes, n);
+        tb_add_tree(m, below(r, ng), nodes, n);
     }
     for (int g = 0; g < ng; g++)
         m->base[g] = unif(r) - 0.5;
@@ -308,10 +286,10 @@ static void test_by_hand(void)
      *   v{} = 8, v{A} = f(-1, 1) = 2, v{B} = f(1, -1) = 4, v{AB} = 1
      *   phi_A = ((2 - 8) + (1 - 4)) / 2 = -4.5
      *   phi_B = ((4 - 8) + (1 - 2)) / 2 = -2.5,   8 - 4.5 - 2.5 = 1. */
-    gb_model *m = new_model(2, 1);
+    gb_model *m = tb_new_model(2, 1);
     gb_node t[] = {
         split(0, 0, 1, 2), split(1, 0, 3, 4), split(1, 0, 5, 6), leaf(1), leaf(2), leaf(4), leaf(8)};
-    add_tree(m, 0, t, 7);
+    tb_add_tree(m, 0, t, 7);
     finish(m);
     double r1[2] = {1, 1}, x[2] = {-1, -1}, phi[3];
     explain(m, r1, NULL, 1, x, phi);
@@ -341,9 +319,9 @@ static void test_by_hand(void)
 
     /* A feature split twice on one path: A < 0 ? 1 : (A < 2 ? 5 : 9), r = 3
      * (9), x = 1 (5): A alone decides, phi_A = 5 - 9. */
-    m = new_model(1, 1);
+    m = tb_new_model(1, 1);
     gb_node u[] = {split(0, 0, 1, 2), leaf(1), split(0, 2, 3, 4), leaf(5), leaf(9)};
-    add_tree(m, 0, u, 5);
+    tb_add_tree(m, 0, u, 5);
     finish(m);
     double a = 1, ra = 3, p[2];
     explain(m, &ra, NULL, 1, &a, p);
@@ -396,7 +374,7 @@ static void test_weights(void)
  * Additivity must still hold, and the run must be the same every time. */
 static gb_model *big_model(rng *r, int nf, int ng, int n_trees, int depth)
 {
-    gb_model *m = new_model(nf, ng);
+    gb_model *m = tb_new_model(nf, ng);
     int cap = (1 << (depth + 1)) + 1;
     gb_node *nodes = malloc((size_t)cap * sizeof *nodes);
     for (int t = 0; t < n_trees; t++) {
@@ -421,7 +399,7 @@ static gb_model *big_model(rng *r, int nf, int ng, int n_trees, int depth)
             stack[sp] = rt;
             dstack[sp++] = d - 1;
         }
-        add_tree(m, t % ng, nodes, n);
+        tb_add_tree(m, t % ng, nodes, n);
     }
     free(nodes);
     finish(m);
@@ -567,9 +545,9 @@ static void test_cancel_midway(void)
 
 static void test_refusals(void)
 {
-    gb_model *m = new_model(2, 1);
+    gb_model *m = tb_new_model(2, 1);
     gb_node t[] = {split(0, 0, 1, 2), leaf(1), leaf(2)};
-    add_tree(m, 0, t, 3);
+    tb_add_tree(m, 0, t, 3);
     finish(m);
     double bg[4] = {0, 0, 1, 1};
     gb_error err = {{0}};
@@ -595,7 +573,7 @@ static void test_refusals(void)
     gb_model_free(m);
 
     /* No trees: everything is the intercept. */
-    m = new_model(3, 2);
+    m = tb_new_model(3, 2);
     m->base[0] = 1.5;
     m->base[1] = -2;
     finish(m);
@@ -606,9 +584,9 @@ static void test_refusals(void)
     gb_model_free(m);
 
     /* An unchecked model with a child out of range is refused, not followed. */
-    m = new_model(1, 1);
+    m = tb_new_model(1, 1);
     gb_node bad[] = {split(0, 0, 1, 7), leaf(1), leaf(2)};
-    add_tree(m, 0, bad, 3);
+    tb_add_tree(m, 0, bad, 3);
     ok(gb_treeshap_int_new(m, bg, NULL, 1, &err) == NULL && strstr(err.msg, "node 0"),
        "an unchecked model with a bad child is refused: %s", err.msg);
     gb_model_free(m);

@@ -13,6 +13,7 @@
  * The hand-worked trees are in test_treeshap.c. */
 #include "treeshap.h"
 #include "tap.h"
+#include "tree_builder.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -40,69 +41,6 @@ static double unif(rng *r)
 static int below(rng *r, int n)
 {
     return (int)(unif(r) * n);
-}
-
-/* ---- building models in code ------------------------------------------- */
-
-/* As in test_treeshap.c: each test is a program of its own. */
-
-static gb_node leaf(double value, double cover)
-{
-    gb_node n = {.feature = -1, .left = -1, .right = -1, .value = value, .cover = cover};
-    return n;
-}
-
-static gb_node split(int feature, double at, int32_t left, int32_t right, double cover, uint32_t flags)
-{
-    gb_node n = {.feature = feature, .left = left, .right = right, .flags = flags, .split = at,
-                 .threshold = at, .cover = cover};
-    return n;
-}
-
-static gb_model *new_model(int n_features, int n_groups)
-{
-    gb_model *m = gb_model_new(NULL);
-    m->kind = GB_MODEL_TREES;
-    m->n_features = n_features;
-    m->n_groups = n_groups;
-    m->base = calloc((size_t)n_groups, sizeof *m->base);
-    return m;
-}
-
-static void add_tree(gb_model *m, int group, const gb_node *nodes, int n)
-{
-    m->trees = realloc(m->trees, (m->n_trees + 1) * sizeof *m->trees);
-    gb_tree *t = &m->trees[m->n_trees++];
-    t->nodes = malloc((size_t)n * sizeof *nodes);
-    memcpy(t->nodes, nodes, (size_t)n * sizeof *nodes);
-    t->n_nodes = n;
-    t->group = group;
-    t->depth = 0;
-}
-
-static int finish(gb_model *m)
-{
-    gb_error err;
-    if (gb_model_finish(m, &err)) {
-        printf("# gb_model_finish: %s\n", err.msg);
-        return -1;
-    }
-    return 0;
-}
-
-/* Runs TreeSHAP on one row: phi gets n_groups * (n_features + 1) numbers. */
-static void shap(const gb_model *m, const double *x, double *phi)
-{
-    gb_error err;
-    gb_treeshap *ts = gb_treeshap_new(m, &err);
-    if (!ts) {
-        printf("# gb_treeshap_new: %s\n", err.msg);
-        exit(1);
-    }
-    gb_treeshap_ws *ws = gb_treeshap_ws_new(ts, &err);
-    gb_treeshap_row(ts, ws, x, phi);
-    gb_treeshap_ws_free(ws);
-    gb_treeshap_free(ts);
 }
 
 /* ---- the independent brute force --------------------------------------- */
@@ -270,19 +208,6 @@ static void poly_shap(const gb_model *m, const double *x, double *phi)
     free(pw.on_path);
 }
 
-/* Largest |got - want| / max(1, |want|) over n numbers (NaN counts as huge). */
-static double max_rel_err(const double *got, const double *want, size_t n)
-{
-    double worst = 0.0;
-    for (size_t k = 0; k < n; k++) {
-        double scale = fabs(want[k]) > 1.0 ? fabs(want[k]) : 1.0;
-        double e = fabs(got[k] - want[k]) / scale;
-        if (!(e <= worst))
-            worst = isnan(e) ? INFINITY : e;
-    }
-    return worst;
-}
-
 /* base + sum phi against the model's own margin, worst group. */
 static double additivity_err(const gb_model *m, const double *x, const double *phi)
 {
@@ -350,8 +275,8 @@ static int32_t grow(gen *g, int depth, double cover)
 {
     rng *r = g->r;
     if (depth >= g->max_depth || (depth > 0 && unif(r) < 0.25))
-        return push(g, leaf(unif(r) * 4 - 2, cover));
-    gb_node nd = split(below(r, g->n_used), unif(r) * 10 - 1, -1, -1, cover, random_flags(r));
+        return push(g, tb_leaf(unif(r) * 4 - 2, cover));
+    gb_node nd = tb_split(below(r, g->n_used), unif(r) * 10 - 1, -1, -1, cover, random_flags(r));
     if (unif(r) < 0.2) {
         nd.flags |= GB_NODE_CATEGORICAL;
         random_set(g, &nd);
@@ -391,15 +316,15 @@ static void shuffle_tree(gen *g)
         out[to[i]] = nd;
     }
     for (int i = n; i < total; i++)
-        out[to[i]] = split(12345, NAN, 99999, -7, -1, 0);
-    add_tree(g->m, 0, out, total);
+        out[to[i]] = tb_split(12345, NAN, 99999, -7, -1, 0);
+    tb_add_tree(g->m, 0, out, total);
     free(out);
     free(to);
 }
 
 static gb_model *random_model(rng *r, int n_features, int n_groups, int n_trees, int max_depth)
 {
-    gb_model *m = new_model(n_features, n_groups);
+    gb_model *m = tb_new_model(n_features, n_groups);
     m->input_float32 = unif(r) < 0.5;
     for (int g = 0; g < n_groups; g++)
         m->base[g] = unif(r) - 0.5;
@@ -433,14 +358,14 @@ static void test_random_against_brute_force(void)
     for (int k = 0; k < n_models; k++) {
         int nf = 1 + below(&r, 8), ng = 1 + below(&r, 3);
         gb_model *m = random_model(&r, nf, ng, 1 + below(&r, 6), 2 + below(&r, 6));
-        if (finish(m))
+        if (tb_finish(m))
             exit(1);
         for (int row = 0; row < rows; row++) {
             random_row(&r, nf, x);
-            shap(m, x, phi);
+            tb_shap(m, x, phi);
             brute_shap(m, x, want);
             size_t n = (size_t)ng * (size_t)(nf + 1);
-            double e = max_rel_err(phi, want, n), a = additivity_err(m, x, phi);
+            double e = tb_max_rel_err(phi, want, n), a = additivity_err(m, x, phi);
             worst_phi = e > worst_phi ? e : worst_phi;
             worst_add = a > worst_add ? a : worst_add;
             if (!ok(e <= 1e-9, "random model %d (%d features, %d groups, %zu trees), row %d: "
@@ -451,7 +376,7 @@ static void test_random_against_brute_force(void)
                 printf("#   relative error %g\n", a);
             double poly[3 * 17];
             poly_shap(m, x, poly);
-            double pe = max_rel_err(poly, want, n);
+            double pe = tb_max_rel_err(poly, want, n);
             if (!ok(pe <= 1e-9, "random model %d, row %d: the polynomial reference agrees with enumeration", k, row))
                 printf("#   max relative error %g\n", pe);
         }
@@ -466,7 +391,7 @@ static void test_random_wide(void)
      * on every row, and the bias against E{} from the brute force walk. */
     rng r = {7};
     gb_model *m = random_model(&r, 50, 3, 60, 8);
-    if (finish(m))
+    if (tb_finish(m))
         exit(1);
     gb_error err;
     gb_treeshap *ts = gb_treeshap_new(m, &err);
@@ -479,7 +404,7 @@ static void test_random_wide(void)
         worst = a > worst ? a : worst;
         if (row < 40) {
             poly_shap(m, x, want);
-            double e = max_rel_err(phi, want, 3 * 51);
+            double e = tb_max_rel_err(phi, want, 3 * 51);
             worst_poly = e > worst_poly ? e : worst_poly;
         }
     }
@@ -488,7 +413,7 @@ static void test_random_wide(void)
     double base[3] = {m->base[0], m->base[1], m->base[2]};
     for (size_t t = 0; t < m->n_trees; t++)
         base[m->trees[t].group] += cond_exp(m, m->trees[t].nodes, 0, xin, 0u);
-    ok(max_rel_err(gb_treeshap_base(ts), base, 3) <= 1e-12, "gb_treeshap_base = intercept + E{} per group");
+    ok(tb_max_rel_err(gb_treeshap_base(ts), base, 3) <= 1e-12, "gb_treeshap_base = intercept + E{} per group");
     gb_treeshap_ws_free(ws);
     gb_treeshap_free(ts);
     gb_model_free(m);
@@ -513,20 +438,20 @@ static void test_deepest_chain(void)
     for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
         int nf = variants[v].n_features, n = 2 * GB_MAX_DEPTH + 1;
         double share = variants[v].left_share, cover = 1e6;
-        gb_model *m = new_model(nf, 1);
+        gb_model *m = tb_new_model(nf, 1);
         gb_node *t = malloc((size_t)n * sizeof *t);
         for (int d = 0; d < GB_MAX_DEPTH; d++) {
             /* Node 2d splits; its left child 2d+1 is a leaf, its right 2d+2.
              * The left share alternates between share and 1 - share. */
             double l = d % 2 ? share : 1.0 - share;
-            t[2 * d] = split(d % nf, 0.5 + 0.001 * d, 2 * d + 1, 2 * d + 2, cover, 0);
-            t[2 * d + 1] = leaf(sin(d), cover * l);
+            t[2 * d] = tb_split(d % nf, 0.5 + 0.001 * d, 2 * d + 1, 2 * d + 2, cover, 0);
+            t[2 * d + 1] = tb_leaf(sin(d), cover * l);
             cover *= 1.0 - l;
         }
-        t[n - 1] = leaf(5, cover);
-        add_tree(m, 0, t, n);
+        t[n - 1] = tb_leaf(5, cover);
+        tb_add_tree(m, 0, t, n);
         free(t);
-        if (finish(m))
+        if (tb_finish(m))
             exit(1);
         double x[GB_MAX_DEPTH], phi[GB_MAX_DEPTH + 1], want[GB_MAX_DEPTH + 1];
         for (int row = 0; row < 2; row++) {
@@ -536,17 +461,17 @@ static void test_deepest_chain(void)
                 x[f] = f % 5 == 0 ? NAN : 1.0;
             if (row == 1)
                 x[nf > 100 ? 100 : 1] = 0.0;
-            shap(m, x, phi);
+            tb_shap(m, x, phi);
             ok(additivity_err(m, x, phi) <= 1e-9, "chain of %d levels, %d features, left shares %g: additivity, row %d",
                m->max_depth, nf, share, row);
             poly_shap(m, x, want);
-            double e = max_rel_err(phi, want, (size_t)nf + 1);
+            double e = tb_max_rel_err(phi, want, (size_t)nf + 1);
             if (!ok(e <= 1e-9, "chain of %d levels, %d features, left shares %g: polynomial reference agrees, row %d",
                     m->max_depth, nf, share, row))
                 printf("#   max relative error %g\n", e);
             if (nf <= 10) {
                 brute_shap(m, x, want);
-                ok(max_rel_err(phi, want, (size_t)nf + 1) <= 1e-9,
+                ok(tb_max_rel_err(phi, want, (size_t)nf + 1) <= 1e-9,
                    "chain of %d levels over 3 cycling features: brute force agrees, row %d", m->max_depth, row);
             }
         }
@@ -578,7 +503,7 @@ static void test_threads_and_reuse(void)
     rng r = {99};
     enum { NF = 6, NG = 2, ROWS = 30, W = NG * (NF + 1) };
     gb_model *m = random_model(&r, NF, NG, 20, 7);
-    if (finish(m))
+    if (tb_finish(m))
         exit(1);
     gb_treeshap *ts = gb_treeshap_new(m, NULL);
     static double x[ROWS * NF], serial[ROWS * W], a[ROWS * W], b[ROWS * W];
