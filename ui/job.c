@@ -244,6 +244,14 @@ int ui_jobs_busy(ui_jobs *q)
     return busy;
 }
 
+int ui_jobs_settled(ui_jobs *q)
+{
+    pthread_mutex_lock(&q->mu);
+    int settled = !q->head && !q->running && !q->done_head;
+    pthread_mutex_unlock(&q->mu);
+    return settled;
+}
+
 void ui_jobs_view(ui_jobs *q, ui_job_view *v)
 {
     memset(v, 0, sizeof *v);

@@ -89,6 +89,8 @@ int ui_jobs_poll(ui_jobs *q, ui_app *app);
 void ui_jobs_wait(ui_jobs *q, ui_app *app);
 /* True while a job runs or waits. */
 int ui_jobs_busy(ui_jobs *q);
+/* True when nothing waits, runs, or has finished without being polled. */
+int ui_jobs_settled(ui_jobs *q);
 void ui_jobs_view(ui_jobs *q, ui_job_view *v);
 
 /* Seconds on a monotonic clock; a constant when GLASSBOX_FROZEN_CLOCK is

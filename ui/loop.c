@@ -327,12 +327,14 @@ static int script_step(ui_app *app, ui_script *script, gb_error *err)
 {
     /* Drawing may start a job (a screen asks for what it shows), so wait
      * and redraw until the screen asks for nothing more: a dump must not
-     * depend on how fast the worker was. */
+     * depend on how fast the worker was.  A job the draw started may
+     * already have finished: only a settled queue means the last draw
+     * showed everything. */
     for (int settle = 0; settle < 16; settle++) {
         ui_jobs_wait(app->jobs, app);
         notify_jobs(app);
         draw(app);
-        if (!ui_jobs_busy(app->jobs))
+        if (ui_jobs_settled(app->jobs))
             break;
     }
     ui_script_action a;
