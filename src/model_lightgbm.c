@@ -182,9 +182,9 @@ static int objective_params(const lgb_reader *r, const lgb_field *f, const char 
 }
 
 /* Sets the link, objective name and class count from the objective line.
- * k is num_tree_per_iteration, num_class the header's. */
-static int read_objective(const lgb_reader *r, const lgb_field *f, long num_class, long k, gb_model *m,
-                          lgb_objective *o)
+ * k is num_tree_per_iteration, num_class the header's (from num_class_field). */
+static int read_objective(const lgb_reader *r, const lgb_field *f, const lgb_field *num_class_field,
+                          long num_class, long k, gb_model *m, lgb_objective *o)
 {
     const char *name = "custom";
     size_t nlen = 6;
@@ -224,6 +224,15 @@ static int read_objective(const lgb_reader *r, const lgb_field *f, long num_clas
     if (logistic && k != 1)
         return gb_error_set(r->err, "%s:%d: objective %s needs num_tree_per_iteration=1, not %ld", r->path,
                             f->line, canonical, k);
+    /* LightGBM trains several classes only with a multiclass objective or a
+     * custom one (one tree per class and iteration); anything else would
+     * load as classes without outputs, which glassbox-model(5) refuses. */
+    if (!multi && num_class > 1 && (kind != OBJ_IDENTITY || k != num_class))
+        return gb_error_set(r->err,
+                            "%s:%d: num_class=%ld does not fit objective=%s with num_tree_per_iteration=%ld "
+                            "(several classes need a multiclass objective, or a custom one with one tree "
+                            "per class)",
+                            r->path, num_class_field->line, num_class, canonical, k);
     if (multi && o->num_class >= 0 && o->num_class != num_class)
         return gb_error_set(r->err, "%s:%d: objective says num_class:%ld but the header says num_class=%ld",
                             r->path, f->line, o->num_class, num_class);
@@ -631,7 +640,7 @@ gb_model *gb_model_load_lightgbm(const char *path, const char *buf, size_t len, 
     /* Each step returns 0 or -1, so || stops at the first failure. */
     if (rc == 0 &&
         (lgb_read_block(&r, SIZE_MAX, header_keys, H_NKEYS, h) || apply_header(&r, h, m, &num_class, &k) ||
-         read_objective(&r, &h[H_OBJECTIVE], num_class, k, m, &obj) || read_trees(&r, m) ||
+         read_objective(&r, &h[H_OBJECTIVE], &h[H_NUM_CLASS], num_class, k, m, &obj) || read_trees(&r, m) ||
          finish_trees(&r, h, m, k, obj.leaf_scale)))
         rc = -1;
     freelocale(r.c_loc);

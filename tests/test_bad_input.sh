@@ -48,6 +48,8 @@ refused "child index out of range" "$TMP/child.json" $G explain -d "$X/data.csv"
 L=$FIX/lightgbm/regression
 grep -v '^leaf_value=' "$L/model.txt" >"$TMP/nokey.txt"
 refused "LightGBM tree without leaf_value" "$TMP/nokey.txt" $G explain -d "$L/data.csv" -m "$TMP/nokey.txt"
+sed 's/^num_class=1$/num_class=9/' "$L/model.txt" >"$TMP/classes.txt" # fuzz finding: regression, 9 classes
+refused "LightGBM num_class against its objective" "$TMP/classes.txt" $G explain -d "$L/data.csv" -m "$TMP/classes.txt"
 head -c 700 "$L/model.txt" >"$TMP/cut.txt"
 refused "truncated LightGBM model" "$TMP/cut.txt" $G explain -d "$L/data.csv" -m "$TMP/cut.txt"
 head -c 100000 "$G" >"$TMP/garbage.bin" # an executable: binary, deterministic
