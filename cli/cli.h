@@ -34,6 +34,10 @@ typedef struct cli_inputs {
 int cli_load(cli_inputs *in, gb_error *err);
 void cli_inputs_free(cli_inputs *in);
 
+/* Takes --max-memory SIZE out of argv (every command accepts it) and sets
+ * GLASSBOX_MAX_MEMORY from it.  Returns 0, or -1 with err set. */
+int cli_take_max_memory(int *argc, char **argv, gb_error *err);
+
 /* Parses the --delimiter argument ("," ";" "tab" "\t" or one character). */
 int cli_parse_delimiter(const char *arg, char *out, gb_error *err);
 /* Parses a non-negative integer option; -1 with err on anything else. */

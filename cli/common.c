@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../src/mem_limits.h"
 #include "config.h"
 
 int cli_fail(const char *fmt, ...)
@@ -46,6 +47,42 @@ int cli_parse_int(const char *opt, const char *arg, long lo, long hi, long *out,
     if (errno || end == arg || *end || v < lo || v > hi)
         return gb_error_set(err, "%s '%s': expected a whole number from %ld to %ld", opt, arg, lo, hi);
     *out = v;
+    return 0;
+}
+
+/* --max-memory SIZE (or --max-memory=SIZE) anywhere on the line is taken out
+ * before the subcommand parses its options, checked, and put in the
+ * environment: the core's limit checks (src/limits.h) and the explorer read
+ * it from there, so every command takes it without knowing about it. */
+int cli_take_max_memory(int *argc, char **argv, gb_error *err)
+{
+    static const char opt[] = "--max-memory";
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i], *value = NULL;
+        if (strcmp(a, "--") == 0) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (strncmp(a, opt, sizeof opt - 1) == 0 && a[sizeof opt - 1] == '=')
+            value = a + sizeof opt;
+        else if (strcmp(a, opt) == 0) {
+            if (i + 1 >= *argc)
+                return gb_error_set(err, "--max-memory needs a value such as 512M or 2G");
+            value = argv[++i];
+        } else {
+            argv[out++] = argv[i];
+            continue;
+        }
+        uint64_t bytes;
+        if (gb_limit_parse_size(value, &bytes) != 0)
+            return gb_error_set(err, "--max-memory '%s': expected a size such as 512M or 2G", value);
+        if (setenv(GB_LIMIT_ENV, value, 1) != 0)
+            return gb_error_set(err, "--max-memory: cannot set %s", GB_LIMIT_ENV);
+    }
+    argv[out] = NULL;
+    *argc = out;
     return 0;
 }
 

@@ -37,6 +37,8 @@ static void usage(FILE *fp)
           "With no options at all it opens the bundled diabetes sample.  Press ? in the\n"
           "explorer for its keys.  Run 'glassbox COMMAND --help' for a command's options;\n"
           "see glassbox(1).\n\n"
+          "Every command also takes --max-memory SIZE (e.g. 512M, 2G; default: half the\n"
+          "physical memory, or GLASSBOX_MAX_MEMORY): work that would need more is refused.\n\n"
           "  -h, --help     show this help and exit\n"
           "  -V, --version  show the version and exit\n\n"
           "Exit status: 0 on success, 2 on bad input or usage.\n",
@@ -127,6 +129,9 @@ static int explorer(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    gb_error err = {{0}};
+    if (cli_take_max_memory(&argc, argv, &err) != 0)
+        return cli_fail_error(&err);
     if (argc < 2)
         return cmd_demo(argv[0]);
     const char *cmd = argv[1];

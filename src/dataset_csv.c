@@ -30,6 +30,7 @@
 
 #include "csv_number.h"
 #include "csv_source.h"
+#include "mem_limits.h"
 #include "strtab.h"
 
 /* libcsv's parser state before the first character of a row (libcsv.c calls
@@ -327,6 +328,13 @@ static int setup_columns(reader *r)
     }
     gb_dataset *ds = r->ds;
     r->cap_rows = row_capacity(r, n);
+    /* cap_rows comes from the line breaks counted in the whole file, so this
+     * is the real size, refused before the first column is allocated. */
+    char rows[32];
+    gb_limit_format_count(r->cap_rows, rows, sizeof rows);
+    if (gb_limit_check(gb_estimate_dataset_bytes(r->cap_rows, n), "read fewer rows (e.g. head -n) or columns",
+                       r->err, "%s: %s lines x %zu columns", r->name, rows, n))
+        return r->failed = 1, -1;
     ds->cols = gb_calloc(n, sizeof *ds->cols, r->err);
     r->cs = gb_calloc(n, sizeof *r->cs, r->err);
     ds->row_line = gb_malloc(r->cap_rows, sizeof *ds->row_line, r->err);

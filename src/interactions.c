@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem_limits.h"
 #include "linearshap.h"
 #include "treeshap.h"
 
@@ -126,6 +127,12 @@ gb_job_status gb_interactions_run(const gb_model *m, const gb_dataset *ds, const
     res->n_groups = m->n_groups;
     res->n_features = m->n_features;
     inter_job j = {.m = m, .ds = ds, .b = b, .rows = rows, .ctl = ctl};
+    char count[32];
+    gb_limit_format_count(n_rows, count, sizeof count);
+    if (gb_limit_check(gb_estimate_interactions_bytes(n_rows, (uint64_t)m->n_groups, (uint64_t)m->n_features),
+                       "explain fewer rows at once", err, "interactions for %s rows x %d features", count,
+                       m->n_features))
+        return GB_JOB_FAILED;
     double *own_mean = NULL;
     gb_treeshap *ts = NULL;
     int n_threads = gb_parallel_threads(ctl, n_rows);

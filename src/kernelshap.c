@@ -19,6 +19,8 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 
+#include "mem_limits.h"
+
 enum { BATCH_PAIRS = 64, FIRST_CHECK = 16 };
 
 typedef struct ks {
@@ -469,6 +471,13 @@ static int ks_alloc(ks *k, size_t budget, gb_error *err)
     k->A_enum = gb_calloc(2 * P * (P + G), sizeof *k->A_enum, err);
     k->z = gb_malloc(k->room, k->pw * sizeof *k->z, err);
     k->y = gb_malloc(k->room, 2 * G * sizeof *k->y, err);
+    /* The stored pairs grow up to the budget: refuse now rather than
+     * run out of memory half way through a row. */
+    char count[32];
+    gb_limit_format_count(budget, count, sizeof count);
+    if (gb_limit_check(gb_limit_mul(budget, gb_limit_add(k->pw, 2 * G) * sizeof(double)), "pass fewer --samples",
+                       err, "KernelSHAP with %s samples per row", count))
+        return -1;
     k->masks = gb_malloc(2 * BATCH_PAIRS, words * sizeof *k->masks, err);
     k->zb = gb_malloc(2 * BATCH_PAIRS, k->pw * sizeof *k->zb, err);
     k->wb = gb_malloc(2 * BATCH_PAIRS, sizeof *k->wb, err);

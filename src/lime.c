@@ -11,6 +11,7 @@
 #include "lime_fit.h"
 #include "lime_stats.h"
 
+#include "mem_limits.h"
 enum { DEFAULT_SAMPLES = 5000, DEFAULT_FEATURES = 10, BATCH = 256 };
 
 /* Rows per model batch: at most BATCH, fewer for big ensembles so that a
@@ -82,7 +83,12 @@ int gb_lime_config_check(const gb_lime_stats *s, const gb_lime_config *c, gb_err
     if ((unsigned)c->discretize > GB_LIME_NONE || (unsigned)c->selection > GB_LIME_NONE_SELECTION ||
         (unsigned)c->space > GB_LIME_MARGIN)
         return gb_error_set(err, "LIME: unknown discretisation, selection or output space");
-    return 0;
+    /* Each thread holds its samples' interpretable rows, outputs and weights. */
+    uint64_t n = c->samples ? c->samples : DEFAULT_SAMPLES;
+    char count[32];
+    gb_limit_format_count(n, count, sizeof count);
+    return gb_limit_check(gb_estimate_dataset_bytes(n, (uint64_t)s->n_features + 2), "pass fewer --samples", err,
+                          "LIME with %s samples per row", count);
 }
 
 /* ---- results ------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "mem_limits.h"
 #include "rng.h"
 
 enum { RNG_PDP = 102 };
@@ -219,6 +220,15 @@ gb_job_status gb_pdp_run(const gb_model *m, const gb_dataset *ds, const gb_bindi
     if (check_opt(m, opt, n_rows, err))
         return GB_JOB_FAILED;
     int points = opt->grid > 0 ? opt->grid : 20;
+    /* The rows' features, the sorted values, the ICE marks and slots, and
+     * the ICE curves themselves. */
+    uint64_t ice = opt->ice < n_rows ? opt->ice : n_rows;
+    uint64_t need = gb_limit_add(gb_estimate_dataset_bytes(n_rows, (uint64_t)m->n_features + 2),
+                                 gb_limit_mul(gb_limit_mul(ice, (uint64_t)points), sizeof(double)));
+    char count[32];
+    gb_limit_format_count(n_rows, count, sizeof count);
+    if (gb_limit_check(need, "use fewer rows or ICE curves", err, "partial dependence over %s rows", count))
+        return GB_JOB_FAILED;
     pd_job j = {.m = m, .ctl = ctl, .opt = opt, .n = n_rows};
     double *x = gather(m, ds, b, rows, n_rows, err);
     double *sorted = x ? gb_malloc(n_rows, sizeof *sorted, err) : NULL;

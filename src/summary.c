@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "interactions.h"
+#include "mem_limits.h"
 
 enum { INTER_BATCH = 1024 };
 
@@ -200,6 +201,11 @@ gb_job_status gb_summary_run(const gb_model *m, const gb_dataset *ds, const gb_b
         gb_error_set(err, "the summary needs at least one row");
         return GB_JOB_FAILED;
     }
+    char count[32];
+    gb_limit_format_count(n_rows, count, sizeof count);
+    if (gb_limit_check(gb_estimate_attributions_bytes(n_rows, (uint64_t)ng, (uint64_t)nf),
+                       "summarise a sample of the rows", err, "a summary of %s rows x %d features", count, nf))
+        return GB_JOB_FAILED;
     int exact = m->kind == GB_MODEL_TREES && !opt->approximate;
     gb_job_status st = explain_rows(m, ds, b, rows, n_rows, opt, ctl, exact ? 0.2 : 0.9, res, err);
     if (st != GB_JOB_OK) {
