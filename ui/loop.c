@@ -144,9 +144,9 @@ static int global_key(ui_app *app, int key)
     case 'w': return ui_push(app, &ui_screen_how);
     case 'c': return open_optional(app, &ui_screen_compare, "compare", "issue 5, in progress");
     case 's': return open_optional(app, &ui_screen_scatter, "scatter/dependence", "issue 5, in progress");
-    case 'u': return open_optional(app, &ui_screen_summary, "summary", "issue 4");
-    case 'p': return open_optional(app, &ui_screen_pdp, "PDP/ICE/ALE", "issue 4");
-    case 'd': return open_optional(app, &ui_screen_surrogate, "surrogate", "issue 4");
+    case 'u': return open_optional(app, &ui_screen_summary, "summary", "issue 5");
+    case 'p': return open_optional(app, &ui_screen_pdp, "PDP/ICE/ALE", "issue 5");
+    case 'd': return open_optional(app, &ui_screen_surrogate, "surrogate", "issue 5");
     case 't':
         while (app->depth > 1)
             close_top(app);
