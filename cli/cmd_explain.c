@@ -10,8 +10,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +20,7 @@
 #include "../src/rowspec.h"
 #include "cli.h"
 #include "explain_setup.h"
+#include "explain_stream.h"
 #include "write_explain.h"
 
 enum { BATCH_ROWS = 4096 };
@@ -46,6 +45,10 @@ static void usage(FILE *fp)
           "      --force            replace existing output files\n"
           "      --top K            text format: bars shown before the rest is summed (10)\n"
           "      --stats            print rows and model evaluations per second to stderr\n\n"
+          "Streaming (--data - without --rows reads standard input chunk by chunk):\n"
+          "      --stream           read --data FILE chunk by chunk too, in constant memory\n"
+          "      --row-offset N     number the input's first row N (a shard of a larger input)\n"
+          "      --no-header        csv: leave out the header line (shards after the first)\n\n"
           "Background methods (exact, kernelshap, permutation, treeshap-int; linear):\n"
           "      --background SPEC  N rows sampled with the seed (default 100), kmeans:K or all\n"
           "      --background-file F  take the background from this CSV (default: all its rows)\n"
@@ -107,7 +110,10 @@ enum {
     OPT_SEL,
     OPT_SPACE,
     OPT_SE,
-    OPT_STATS
+    OPT_STATS,
+    OPT_STREAM,
+    OPT_ROW_OFFSET,
+    OPT_NO_HEADER
 };
 
 static const struct option longs[] = {{"data", required_argument, 0, 'd'},
@@ -134,6 +140,9 @@ static const struct option longs[] = {{"data", required_argument, 0, 'd'},
                                       {"output-space", required_argument, 0, OPT_SPACE},
                                       {"se", required_argument, 0, OPT_SE},
                                       {"stats", no_argument, 0, OPT_STATS},
+                                      {"stream", no_argument, 0, OPT_STREAM},
+                                      {"row-offset", required_argument, 0, OPT_ROW_OFFSET},
+                                      {"no-header", no_argument, 0, OPT_NO_HEADER},
                                       {"help", no_argument, 0, 'h'},
                                       {0, 0, 0, 0}};
 
@@ -202,6 +211,13 @@ static int parse(int argc, char **argv, explain_opts *o, gb_error *err)
         case OPT_SE: o->se_path = optarg; break;
         case OPT_FORCE: o->force = 1; break;
         case OPT_STATS: o->stats = 1; break;
+        case OPT_STREAM: o->stream = 1; break;
+        case OPT_NO_HEADER: o->no_header = 1; break;
+        case OPT_ROW_OFFSET:
+            o->given.row_offset = 1;
+            if (parse_seed(optarg, &o->row_offset, err)) /* any 64-bit count */
+                return gb_error_set(err, "--row-offset '%s': expected a whole number of at least 0", optarg);
+            break;
         case 'h': usage(stdout); exit(0);
         case OPT_METHOD:
             if (gb_method_parse(optarg, &o->ex.method))
@@ -241,16 +257,13 @@ static int parse(int argc, char **argv, explain_opts *o, gb_error *err)
         return gb_error_set(err, "unexpected argument '%s' (see glassbox explain --help)", argv[optind]);
     if (!o->in.data_path || !o->in.model_path)
         return gb_error_set(err, "explain needs --data FILE and --model FILE (see glassbox explain --help)");
+    o->stream |= strcmp(o->in.data_path, "-") == 0 && !o->rows;
+    if (!o->stream && (o->given.row_offset || o->no_header))
+        return gb_error_set(err, "%s is for a stream (--data - or --stream)",
+                            o->no_header ? "--no-header" : "--row-offset");
     if (o->se_path && o->output && strcmp(o->se_path, o->output) == 0)
         return gb_error_set(err, "--se %s: the same file as --output", o->se_path);
     return 0;
-}
-
-static int utf8_locale(void)
-{
-    setlocale(LC_CTYPE, "");
-    const char *cs = nl_langinfo(CODESET);
-    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
 static double now(void)
@@ -286,18 +299,8 @@ static int run(explain_opts *o, gb_outfile *out, gb_outfile *se_out, gb_error *e
         return -1;
     }
     gb_method method = gb_explainer_method(ex);
-    explain_writer w = {.fp = out->fp,
-                        .format = o->format,
-                        .model = m,
-                        .model_path = o->in.model_path,
-                        .ds = o->in.ds,
-                        .binding = &o->in.binding,
-                        .method = gb_method_name(method),
-                        .space = gb_output_space_name(o->ex.space),
-                        .r2_column = method == GB_METHOD_LIME,
-                        .only_class = (int)o->klass,
-                        .utf8 = o->format == CLI_FORMAT_TEXT && utf8_locale(),
-                        .top = o->top ? (int)o->top : 10};
+    explain_writer w;
+    explain_writer_init(o, method, o->in.ds, &o->in.binding, out->fp, &w);
     explain_writer sw = w;
     sw.fp = se_out ? se_out->fp : NULL;
     sw.format = CLI_FORMAT_CSV;
@@ -344,6 +347,17 @@ static int run(explain_opts *o, gb_outfile *out, gb_outfile *se_out, gb_error *e
     return rc;
 }
 
+/* A stream's rows are read later, chunk by chunk: only the model now. */
+static int load(explain_opts *o, gb_error *err)
+{
+    const char *data = o->in.data_path;
+    if (o->stream)
+        o->in.data_path = NULL;
+    int rc = cli_load(&o->in, err);
+    o->in.data_path = data;
+    return rc;
+}
+
 static int open_outputs(explain_opts *o, gb_outfile *out, gb_outfile *se_out, gb_error *err)
 {
     if (gb_outfile_open(out, o->output, o->force, err))
@@ -365,8 +379,8 @@ int cmd_explain(int argc, char **argv)
     gsl_set_error_handler_off();
     if (parse(argc, argv, &o, &err))
         return cli_fail_error(&err);
-    if (cli_load(&o.in, &err) || gb_method_check(o.in.model, o.ex.method, &err) || explain_check(&o, &err) ||
-        explain_background(&o, &err)) {
+    if (load(&o, &err) || gb_method_check(o.in.model, o.ex.method, &err) || explain_check(&o, &err) ||
+        (o.stream && explain_stream_check(&o, &err)) || explain_background(&o, &err)) {
         explain_opts_free(&o);
         return cli_fail_error(&err);
     }
@@ -375,7 +389,8 @@ int cmd_explain(int argc, char **argv)
         explain_opts_free(&o);
         return cli_fail_error(&err);
     }
-    int rc = run(&o, &out, o.se_path ? &se_out : NULL, &err);
+    int rc = o.stream ? explain_stream_run(&o, &out, o.se_path ? &se_out : NULL, &err)
+                      : run(&o, &out, o.se_path ? &se_out : NULL, &err);
     if (rc == 0 && o.se_path)
         rc = gb_outfile_commit(&se_out, &err);
     else if (o.se_path)

@@ -2,7 +2,11 @@
  * explain` (see explain_setup.h). */
 #include "explain_setup.h"
 
+#include <langinfo.h>
+#include <locale.h>
 #include <string.h>
+
+#include "explain_stream.h"
 
 /* Fails with "OPTION is for LIST" when the option was given but the method
  * does not use it. */
@@ -66,6 +70,8 @@ static int load_file(explain_opts *o, gb_error *err)
     o->bg_bound = 1;
     if (o->bg_ds->n_rows == 0)
         return gb_error_set(err, "%s: the background file has no data rows", o->bg_file);
+    if (!o->in.ds) /* a stream: no dictionaries to match, so numbers only */
+        return explain_stream_numeric(o->bg_ds, &o->bg_binding, err);
     return gb_background_recode(o->bg_ds, &o->bg_binding, o->in.ds, &o->in.binding, err);
 }
 
@@ -90,6 +96,31 @@ int explain_background(explain_opts *o, gb_error *err)
         return -1;
     o->ex.background = o->bg;
     return 0;
+}
+
+static int utf8_locale(void)
+{
+    setlocale(LC_CTYPE, "");
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+void explain_writer_init(const explain_opts *o, gb_method method, const gb_dataset *ds, const gb_binding *b,
+                         FILE *fp, explain_writer *w)
+{
+    *w = (explain_writer){.fp = fp,
+                          .format = o->format,
+                          .model = o->in.model,
+                          .model_path = o->in.model_path,
+                          .ds = ds,
+                          .binding = b,
+                          .method = gb_method_name(method),
+                          .space = gb_output_space_name(o->ex.space),
+                          .r2_column = method == GB_METHOD_LIME,
+                          .only_class = (int)o->klass,
+                          .utf8 = o->format == CLI_FORMAT_TEXT && utf8_locale(),
+                          .top = o->top ? (int)o->top : 10,
+                          .no_header = o->no_header};
 }
 
 void explain_opts_free(explain_opts *o)

@@ -26,11 +26,14 @@ typedef struct explain_opts {
     cli_format format;
     long threads, klass, top;
     int force, stats;
+    int stream;                  /* --stream, or --data - without --rows */
+    int no_header;               /* --no-header */
+    uint64_t row_offset;         /* --row-offset: input row 0's number */
     gb_explain_options ex;       /* method, space, seed, budget, LIME knobs */
     gb_background_spec bg_spec;  /* --background */
     const char *bg_file;         /* --background-file */
     struct {
-        int background, samples, seed, tolerance, lime, space;
+        int background, samples, seed, tolerance, lime, space, row_offset;
     } given;
     /* Built by explain_background. */
     gb_dataset *bg_ds;
@@ -45,6 +48,11 @@ int explain_check(explain_opts *o, gb_error *err);
 /* Builds o->bg (and points o->ex.background at it) when the method uses a
  * background; linear uses one only when asked to.  Returns 0 or -1. */
 int explain_background(explain_opts *o, gb_error *err);
+
+/* The writer for the main output as the options ask (the --se writer is a
+ * copy with se_mode set). */
+void explain_writer_init(const explain_opts *o, gb_method method, const gb_dataset *ds, const gb_binding *b,
+                         FILE *fp, explain_writer *w);
 
 void explain_opts_free(explain_opts *o);
 

@@ -85,7 +85,7 @@ static void begin_json(explain_writer *w)
 void explain_writer_begin(explain_writer *w)
 {
     w->written = 0;
-    if (w->format == CLI_FORMAT_CSV)
+    if (w->format == CLI_FORMAT_CSV && !w->no_header)
         begin_csv(w);
     else if (w->format == CLI_FORMAT_JSON)
         begin_json(w);
@@ -98,7 +98,7 @@ static void row_csv(explain_writer *w, size_t row, int g, const double *phi, con
 {
     char buf[GB_NUMFMT_SIZE];
     int m = w->model->n_features;
-    fprintf(w->fp, "%zu,%d", row, g);
+    fprintf(w->fp, "%zu,%d", w->row_base + row, g);
     if (w->se_mode) {
         for (int f = 0; f < m; f++)
             fprintf(w->fp, ",%s", gb_fmt_double(buf, se ? se[f] : 0.0));
@@ -118,7 +118,7 @@ static void row_json(explain_writer *w, size_t row, int g, const double *phi, co
 {
     char buf[GB_NUMFMT_SIZE];
     int m = w->model->n_features;
-    fprintf(w->fp, "%s\n{\"row\":%zu,\"class\":%d,\"values\":[", w->written ? "," : "", row, g);
+    fprintf(w->fp, "%s\n{\"row\":%zu,\"class\":%d,\"values\":[", w->written ? "," : "", w->row_base + row, g);
     for (int f = 0; f < m; f++)
         fprintf(w->fp, "%s%s", f ? "," : "", gb_fmt_double(buf, phi[f]));
     fputc(']', w->fp);

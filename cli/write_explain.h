@@ -33,6 +33,8 @@ typedef struct explain_writer {
     int only_class; /* -1: every class */
     int utf8;       /* text charts may use block glyphs */
     int top;        /* text: bars shown before "N other features" */
+    int no_header;  /* csv: leave out the header line (a shard after the first) */
+    size_t row_base; /* added to the row numbers written (a stream's chunk, a shard) */
     size_t written; /* rows written so far (JSON needs commas) */
 } explain_writer;
 

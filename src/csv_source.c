@@ -62,11 +62,20 @@ int csv_source_open(csv_source *s, const char *path, const char *name, gb_error 
     return 0;
 }
 
+void csv_source_open_mem(csv_source *s, const char *p, size_t n)
+{
+    s->fd = -1;
+    s->buf = (char *)p; /* only read: csv_source_next never writes an in-memory source */
+    s->cap = s->have = n;
+    s->borrowed = 1;
+}
+
 void csv_source_close(csv_source *s)
 {
     if (s->fd > STDIN_FILENO)
         close(s->fd);
-    free(s->buf);
+    if (!s->borrowed)
+        free(s->buf);
 }
 
 void csv_source_seek(csv_source *s, uint64_t off)

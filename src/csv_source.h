@@ -24,11 +24,15 @@ typedef struct csv_source {
     uint64_t off;           /* file offset of buf[0] */
     uint64_t chunk_off;     /* file offset of the chunk last handed out */
     int eof;
+    int borrowed;           /* buf belongs to the caller (csv_source_open_mem) */
 } csv_source;
 
 /* Opens path ("-" for standard input); name is the file as messages name
  * it.  Returns 0, or -1 with err set (csv_source_close still applies). */
 int csv_source_open(csv_source *s, const char *path, const char *name, gb_error *err);
+
+/* Serves n bytes at p, which the caller keeps alive until the close. */
+void csv_source_open_mem(csv_source *s, const char *p, size_t n);
 
 void csv_source_close(csv_source *s);
 

@@ -46,6 +46,12 @@ typedef struct gb_dataset {
 
 typedef struct gb_csv_options {
     char delimiter;      /* 0: detect among ',', ';' and tab from the header */
+    /* Parse these bytes instead of the file (path then only names it in
+     * messages), their first line numbered first_line (0: 1).  The stream
+     * reader (dataset_stream.h) hands its chunks over this way. */
+    const char *mem;
+    size_t mem_len;
+    size_t first_line;
 } gb_csv_options;
 
 /* Reads a CSV file with a header row.  "-" reads standard input.  On error

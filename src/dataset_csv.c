@@ -735,11 +735,15 @@ static int read_all(reader *r, const char *path, const gb_csv_options *opt)
     if (r->delim == '"' || r->delim == '\n' || r->delim == '\r')
         return gb_error_set(r->err, "%s: '%s' cannot be the delimiter", r->name,
                             r->delim == '"' ? "\"" : r->delim == '\n' ? "\\n" : "\\r");
-    if (csv_source_open(&r->src, path, r->name, r->err) || scan_file(r, &bom))
+    if (opt && opt->mem)
+        csv_source_open_mem(&r->src, opt->mem, opt->mem_len);
+    else if (csv_source_open(&r->src, path, r->name, r->err))
+        return -1;
+    if (scan_file(r, &bom))
         return -1;
     if (!(r->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)))
         return gb_error_set(r->err, "%s: cannot create the C locale for reading numbers", r->name);
-    if (start_parser(r) || parse_from(r, bom, 1))
+    if (start_parser(r) || parse_from(r, bom, opt && opt->first_line ? opt->first_line : 1))
         return -1;
     if (r->row == 0)
         return gb_error_set(r->err, "%s:%zu: the file has a header but no data rows", r->name, r->line);

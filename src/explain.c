@@ -350,7 +350,7 @@ static int lime_row(worker_ctx *w, size_t data_row, double *phi, double *out, do
     size_t nf = (size_t)ex->model->n_features;
     gb_lime_config cfg = ex->lime_cfg;
     for (cfg.group = 0; cfg.group < ex->model->n_groups; cfg.group++) {
-        gb_rng_reset(w->rng, ex->opt.seed, GB_RNG_LIME, data_row);
+        gb_rng_reset(w->rng, ex->opt.seed, GB_RNG_LIME, ex->opt.row_base + data_row);
         int rc = gb_lime_row(ex->lime, &cfg, w->x, w->rng, &w->lime, w->st->req->cancel);
         if (rc < 0)
             return gb_error_set(err, "LIME could not explain row %zu (out of memory)", data_row);
@@ -383,7 +383,7 @@ static int explain_row(worker_ctx *w, size_t i, gb_error *err)
     w->index = i;
     gb_binding_row(ex->binding, ex->ds, data_row, w->x);
     if (w->rng)
-        gb_rng_reset(w->rng, ex->opt.seed, purpose_of(ex->opt.method), data_row);
+        gb_rng_reset(w->rng, ex->opt.seed, purpose_of(ex->opt.method), ex->opt.row_base + data_row);
     switch (ex->opt.method) {
     case GB_METHOD_TREESHAP:
         gb_treeshap_row(ex->ts, w->tsw, w->x, phi);

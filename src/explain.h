@@ -94,6 +94,10 @@ typedef struct gb_explain_options {
      * missing counted as 0), or NULL for the mean of the dataset. */
     const double *mean;
     unsigned coalition_flags;     /* GB_COALITION_DIRECT: the reference engine (tests) */
+    /* Added to a data row's index where it seeds the row's random stream:
+     * a chunk of a stream whose row 0 is input row row_base draws the
+     * numbers the whole input would (0 for a whole dataset). */
+    uint64_t row_base;
 } gb_explain_options;
 
 typedef struct gb_explain_request {
