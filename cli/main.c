@@ -78,6 +78,14 @@ static int text_fallback(const ui_options *o)
     return cmd_explain(n, argv);
 }
 
+/* A terminal that cannot place the cursor (TERM=dumb: Emacs' shell, some
+ * CI logs) gets the text chart too, as a pipe does. */
+static int dumb_terminal(void)
+{
+    const char *term = getenv("TERM");
+    return !term || !*term || strcmp(term, "dumb") == 0;
+}
+
 /* `glassbox [--data F --model M ...]`: the explorer's options. */
 static int explorer(int argc, char **argv)
 {
@@ -122,7 +130,7 @@ static int explorer(int argc, char **argv)
         return cli_fail("the explorer needs both --data FILE and --model FILE (see glassbox --help)");
     }
     const char *keys = getenv("GLASSBOX_KEYS");
-    if (!isatty(STDOUT_FILENO) && !(keys && *keys))
+    if (!(keys && *keys) && (!isatty(STDOUT_FILENO) || dumb_terminal()))
         return text_fallback(&o);
     return ui_main(&o);
 }

@@ -177,4 +177,9 @@ check "surrogate export: JSON with the exact R² of glassbox distill" \
 check "surrogate: the tree has as many lines as glassbox distill prints" \
     grep -q "of $(cat "$TMP/want-lines.txt")  " "$TMP/surrogate-utf8-256-80x24.txt"
 
+# Every run above, dumped or not, exited 0 and wrote nothing to stderr (a
+# sanitizer's report would land there).
+bad=$(for f in "$TMP"/*.status; do n=${f%.status}; [ "$(cat "$f")" = 0 ] && [ ! -s "$n.err" ] || echo "${n##*/}"; done)
+check "every run: exit status 0, nothing on stderr${bad:+ (failed: $bad)}" test -z "$bad"
+
 finish

@@ -1,10 +1,11 @@
 /* main.c: ui_main, the explorer's lifetime: load the inputs, take over the
  * terminal, run the loop, give the terminal back whatever happens.
  *
- * SIGINT and SIGTERM only set flags the loop reads (Ctrl-C cancels a
- * running job, otherwise quits; SIGTERM quits); the terminal is restored by
- * the loop's normal exit path, and by an atexit hook should anything call
- * exit() while curses is active. */
+ * SIGINT, SIGTERM and SIGHUP only set flags the loop reads (Ctrl-C cancels
+ * a running job, otherwise quits; SIGTERM and SIGHUP quit); the terminal is
+ * restored by the loop's normal exit path, and by an atexit hook should
+ * anything call exit() while curses is active; the worker is cancelled and
+ * joined before the process ends (tests/test_survive.sh). */
 #include "ui.h"
 
 #include <curses.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loop.h"
 
@@ -81,17 +83,38 @@ static void unload(ui_app *app)
     gb_model_free(app->model);
 }
 
-/* Starts curses on the terminal, or on stdout with keys from a script. */
-static int start_curses(int scripted)
+/* Starts curses on the terminal, or on stdout with keys from a script.
+ * Keys come from standard input when it is the terminal, else from
+ * /dev/tty (`glassbox <&-`, `< /dev/null`): curses reading a closed or
+ * empty input would see no key ever and spin.  newterm, not initscr, which
+ * exits the program itself for an unknown TERM.  Returns 0, or -1 with err
+ * set. */
+static int start_curses(int scripted, FILE **tty, gb_error *err)
 {
+    const char *term = getenv("TERM");
     if (scripted) {
         /* Tests run without a terminal: draw to stdout (usually /dev/null)
          * and never read the terminal. */
-        const char *term = getenv("TERM");
         if (!newterm(term && *term ? term : "dumb", stdout, stdin))
-            return -1;
-    } else if (!initscr()) {
-        return -1;
+            return gb_error_set(err, "cannot use the terminal (TERM=%s)", term ? term : "");
+    } else {
+        FILE *in = stdin;
+        if (!isatty(STDIN_FILENO)) {
+            if (!(*tty = in = fopen("/dev/tty", "r")))
+                return gb_error_set(err, "standard input is not a terminal and /dev/tty cannot be opened: the "
+                                    "explorer needs a keyboard (the batch commands do not; see glassbox --help)");
+        }
+        if (!newterm(NULL, stdout, in))
+            return gb_error_set(err, "cannot use the terminal (TERM=%s): no terminfo entry for it; try "
+                                "TERM=xterm, or the batch commands (see glassbox --help)", term ? term : "");
+        /* Without cursor addressing nothing could be drawn where it belongs. */
+        const char *cup = tigetstr("cup");
+        if (!cup || cup == (char *)-1) {
+            endwin();
+            return gb_error_set(err, "the terminal (TERM=%s) cannot move the cursor, which the explorer "
+                                "needs; try TERM=xterm, or the batch commands (see glassbox --help)",
+                                term ? term : "");
+        }
     }
     curses_active = 1;
     cbreak();
@@ -140,9 +163,10 @@ int ui_main(const ui_options *o)
     atexit(restore_terminal);
 
     int status = 0;
-    if (start_curses(script != NULL)) {
-        fprintf(stderr, "glassbox: cannot use the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
-        status = 1;
+    FILE *tty = NULL;
+    if (start_curses(script != NULL, &tty, &err)) {
+        fprintf(stderr, "glassbox: %s\n", err.msg);
+        status = 2;
     } else {
         ui_theme_init(&app.theme);
         status = ui_loop_run(&app, script, &err);
@@ -154,5 +178,7 @@ int ui_main(const ui_options *o)
     ui_jobs_free(app.jobs, &app);
     ui_script_free(script);
     unload(&app);
+    if (tty)
+        fclose(tty);
     return status;
 }

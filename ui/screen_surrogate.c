@@ -6,8 +6,9 @@
  * `glassbox distill --depth D --seed S` prints it; beside it the held-out
  * fidelity (R^2, and the class agreement for classifiers) and the fidelity
  * of depths 1..8 as a small plot with the current depth marked.  The curve
- * does not depend on D, so it is fitted with the first tree only and kept
- * while the depth changes (again when the seed does). */
+ * does not depend on D, so it is a job of its own, started once the tree
+ * is shown (on large data it costs several times the tree) and kept while
+ * the depth changes; a new seed asks for it again. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,9 @@ typedef struct surrogate_state {
     int have_depth, stopped_depth;
     unsigned long have_seed, stopped_seed, curve_seed;
     gb_distill res;
-    /* The curve, from the first fit of this seed. */
-    int curve_n;
+    /* The curve, for curve_seed (curve_n = 0: none yet). */
+    int curve_n, curve_stopped;
+    unsigned long curve_stopped_seed;
     double curve_r2[GB_DISTILL_CURVE], curve_agreement[GB_DISTILL_CURVE];
     /* The tree as text lines, built when a result arrives. */
     char (*lines)[LINE_MAX];
@@ -43,7 +45,7 @@ typedef struct surrogate_job {
     const gb_model *model;
     const gb_dataset *ds;
     const gb_binding *binding;
-    int depth, curve;
+    int depth, curve; /* curve: the curve-only job */
     unsigned long seed;
     gb_distill res;
 } surrogate_job;
@@ -65,7 +67,22 @@ static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error
 {
     surrogate_job *c = vctx;
     surrogate_state *s = gv_owner(app, &ui_screen_surrogate, c);
-    if (s) {
+    if (s && c->curve) {
+        s->job = NULL;
+        if (st == GB_JOB_OK) {
+            s->curve_n = c->res.curve_n;
+            memcpy(s->curve_r2, c->res.curve_r2, sizeof s->curve_r2);
+            memcpy(s->curve_agreement, c->res.curve_agreement, sizeof s->curve_agreement);
+            s->curve_seed = c->seed;
+        } else {
+            s->curve_stopped = 1;
+            s->curve_stopped_seed = c->seed;
+            if (st == GB_JOB_CANCELLED)
+                ui_msg(app, "cancelled: the fidelity curve was not computed (r computes it)");
+            else
+                ui_error(app, "surrogate: %s", err->msg);
+        }
+    } else if (s) {
         s->job = NULL;
         if (st == GB_JOB_OK) {
             gb_distill_free(&s->res);
@@ -74,12 +91,6 @@ static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error
             s->have = 1;
             s->have_depth = c->depth;
             s->have_seed = c->seed;
-            if (c->curve) {
-                s->curve_n = s->res.curve_n;
-                memcpy(s->curve_r2, s->res.curve_r2, sizeof s->curve_r2);
-                memcpy(s->curve_agreement, s->res.curve_agreement, sizeof s->curve_agreement);
-                s->curve_seed = c->seed;
-            }
             s->top = 0;
             build_lines(app, s);
         } else {
@@ -96,7 +107,7 @@ static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error
     free(c);
 }
 
-static void start(ui_app *app, surrogate_state *s)
+static void start(ui_app *app, surrogate_state *s, int curve)
 {
     gb_error err = {{0}};
     surrogate_job *c = gb_calloc(1, sizeof *c, &err);
@@ -107,18 +118,26 @@ static void start(ui_app *app, surrogate_state *s)
     c->model = app->model;
     c->ds = app->ds;
     c->binding = &app->binding;
-    c->depth = s->depth;
+    /* The curve job's own tree is the cheapest: depth 1, not shown. */
+    c->depth = curve ? 1 : s->depth;
     c->seed = app->params.seed;
-    c->curve = !s->curve_n || s->curve_seed != c->seed;
+    c->curve = curve;
     ui_job_spec spec = {.run = job_run, .finish = job_finish, .ctx = c, .tag_row = -1, .tag_kind = UI_JOB_USER + 22};
-    snprintf(spec.label, sizeof spec.label, "fitting a surrogate tree of depth %d%s", c->depth,
-             c->curve ? " (and depths 1-8)" : "");
+    if (curve)
+        snprintf(spec.label, sizeof spec.label, "fitting surrogate trees of depths 1-8 for the fidelity curve");
+    else
+        snprintf(spec.label, sizeof spec.label, "fitting a surrogate tree of depth %d", c->depth);
     if (ui_jobs_submit(app->jobs, &spec, &err)) {
         free(c);
         ui_error(app, "surrogate: %s", err.msg);
-        s->stopped = 1;
-        s->stopped_depth = s->depth;
-        s->stopped_seed = app->params.seed;
+        if (curve) {
+            s->curve_stopped = 1;
+            s->curve_stopped_seed = app->params.seed;
+        } else {
+            s->stopped = 1;
+            s->stopped_depth = s->depth;
+            s->stopped_seed = app->params.seed;
+        }
         return;
     }
     s->job = c;
@@ -130,13 +149,23 @@ static int current(const ui_app *app, const surrogate_state *s)
     return s->have && s->have_depth == s->depth && s->have_seed == app->params.seed;
 }
 
+static int curve_ok(const ui_app *app, const surrogate_state *s)
+{
+    return s->curve_n > 0 && s->curve_seed == app->params.seed;
+}
+
+/* The tree first, then the curve. */
 static void ensure(ui_app *app, surrogate_state *s)
 {
-    if (s->job || current(app, s))
+    if (s->job)
         return;
-    if (s->stopped && s->stopped_depth == s->depth && s->stopped_seed == app->params.seed)
+    if (!current(app, s)) {
+        if (!(s->stopped && s->stopped_depth == s->depth && s->stopped_seed == app->params.seed))
+            start(app, s, 0);
         return;
-    start(app, s);
+    }
+    if (!curve_ok(app, s) && !(s->curve_stopped && s->curve_stopped_seed == app->params.seed))
+        start(app, s, 1);
 }
 
 /* ------------------------------------------------------------ the tree as text */
@@ -357,6 +386,13 @@ static void surrogate_draw(ui_screen *scr, ui_app *app, const ui_rect *r)
     attrset(app->theme.attr[UI_ROLE_DIM]);
     ui_put_pad(r->y + r->h - 1, r->x, tree_w, more);
     attrset(A_NORMAL);
+    if (!curve_ok(app, s)) {
+        attrset(app->theme.attr[UI_ROLE_DIM]);
+        ui_put(r->y + 3, r->x + tree_w + 2, curve_w - 2,
+               s->job ? "fidelity against depth: computing" : "fidelity against depth: r computes it");
+        attrset(A_NORMAL);
+        return;
+    }
     /* The curve as a plot, and its numbers under it when there is room. */
     int avail = r->h - 2, ch = avail - (s->curve_n + 1);
     ch = ch < 6 ? 6 : ch > 16 ? 16 : ch;
@@ -397,7 +433,9 @@ static int surrogate_key(ui_screen *scr, ui_app *app, int key)
     case KEY_HOME: s->top = 0; return UI_REDRAW;
     case 'G':
     case KEY_END: s->top = s->n_lines; return UI_REDRAW;
-    case 'r': s->stopped = 0; return UI_REDRAW;
+    case 'r':
+        s->stopped = s->curve_stopped = 0;
+        return UI_REDRAW;
     default: return UI_UNHANDLED;
     }
 }
@@ -416,12 +454,12 @@ static int surrogate_export(ui_screen *scr, ui_app *app, FILE *fp, ui_export_for
     char a[GB_NUMFMT_SIZE], b[GB_NUMFMT_SIZE];
     if (fmt == UI_EXPORT_CSV) {
         fputs("depth,r2,class_agreement,shown\n", fp);
-        for (int k = 0; k < s->curve_n; k++) {
+        for (int k = 0; curve_ok(app, s) && k < s->curve_n; k++) {
             gb_fmt_double(a, s->curve_r2[k]);
             gb_fmt_double(b, s->curve_agreement[k]);
             fprintf(fp, "%d,%s,%s,%d\n", k + 1, a, isnan(s->curve_agreement[k]) ? "" : b, k + 1 == s->have_depth);
         }
-        if (s->have_depth > s->curve_n) {
+        if (s->have_depth > (curve_ok(app, s) ? s->curve_n : 0)) {
             gb_fmt_double(a, s->res.r2);
             gb_fmt_double(b, s->res.agreement);
             fprintf(fp, "%d,%s,%s,1\n", s->have_depth, a, isnan(s->res.agreement) ? "" : b);
@@ -433,7 +471,7 @@ static int surrogate_export(ui_screen *scr, ui_app *app, FILE *fp, ui_export_for
             s->have_depth, s->have_seed, s->res.n_test, a);
     fputs(isnan(s->res.agreement) ? "null" : gb_fmt_double(b, s->res.agreement), fp);
     fputs(", \"curve\": [", fp);
-    for (int k = 0; k < s->curve_n; k++) {
+    for (int k = 0; curve_ok(app, s) && k < s->curve_n; k++) {
         gb_fmt_double(a, s->curve_r2[k]);
         fprintf(fp, "%s{\"depth\": %d, \"r2\": %s, \"class_agreement\": %s}", k ? ", " : "", k + 1, a,
                 isnan(s->curve_agreement[k]) ? "null" : gb_fmt_double(b, s->curve_agreement[k]));
