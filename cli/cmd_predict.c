@@ -6,10 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/forest_eval.h"
 #include "../src/numfmt.h"
 #include "../src/outfile.h"
 #include "../src/rowspec.h"
 #include "cli.h"
+
+/* Rows evaluated together. */
+enum { PREDICT_CHUNK = 4096 };
 
 static void usage(FILE *fp)
 {
@@ -80,28 +84,36 @@ int cmd_predict(int argc, char **argv)
         return cli_fail_error(&err);
     }
     const gb_model *m = in.model;
-    double *x = malloc((size_t)m->n_features * sizeof *x);
-    double *margin = malloc((size_t)m->n_groups * sizeof *margin);
-    double *value = malloc((size_t)m->n_groups * sizeof *value);
-    int rc = (x && margin && value) ? 0 : gb_error_set(&err, "out of memory");
+    size_t ng = (size_t)m->n_groups;
+    double *x = malloc(PREDICT_CHUNK * (size_t)m->n_features * sizeof *x);
+    double *margin = malloc(PREDICT_CHUNK * ng * sizeof *margin);
+    double *value = malloc(ng * sizeof *value);
+    gb_forest *forest = gb_forest_new(m, &err);
+    int rc = (x && margin && value && forest) ? 0 : gb_error_set(&err, "out of memory");
     if (rc == 0) {
         char buf[GB_NUMFMT_SIZE];
         fputs("row,class,value\n", out.fp);
-        for (size_t i = 0; i < n; i++) {
-            size_t r = rows ? rows[i] : i;
-            gb_binding_row(&in.binding, in.ds, r, x);
-            gb_model_margin(m, x, margin);
-            if (raw)
-                memcpy(value, margin, (size_t)m->n_groups * sizeof *value);
-            else
-                gb_model_transform(m, margin, value);
-            for (int g = 0; g < m->n_groups; g++)
-                fprintf(out.fp, "%zu,%d,%s\n", r, g, gb_fmt_double(buf, value[g]));
+        /* Rows are gathered a chunk at a time and evaluated together. */
+        for (size_t lo = 0; lo < n; lo += PREDICT_CHUNK) {
+            size_t k = n - lo < PREDICT_CHUNK ? n - lo : PREDICT_CHUNK;
+            for (size_t i = 0; i < k; i++)
+                gb_binding_row(&in.binding, in.ds, rows ? rows[lo + i] : lo + i, x + i * (size_t)m->n_features);
+            gb_forest_margin_batch(forest, x, k, margin);
+            for (size_t i = 0; i < k; i++) {
+                size_t r = rows ? rows[lo + i] : lo + i;
+                if (raw)
+                    memcpy(value, margin + i * ng, ng * sizeof *value);
+                else
+                    gb_model_transform(m, margin + i * ng, value);
+                for (int g = 0; g < m->n_groups; g++)
+                    fprintf(out.fp, "%zu,%d,%s\n", r, g, gb_fmt_double(buf, value[g]));
+            }
         }
         rc = gb_outfile_commit(&out, &err);
     } else {
         gb_outfile_abort(&out);
     }
+    gb_forest_free(forest);
     free(x);
     free(margin);
     free(value);
