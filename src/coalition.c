@@ -16,17 +16,25 @@
  * the end.
  *
  * The bit sets cost (internal nodes) x (background rows) / 8 bytes; above
- * MAX_BITSET_BYTES the engine evaluates hybrid rows directly instead. */
+ * MAX_BITSET_BYTES the engine evaluates hybrid rows directly instead, a
+ * block of background rows at a time through the compact batched evaluator
+ * (forest_eval.h). */
 #include "coalition.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "forest_eval.h"
 
 #define MAX_BITSET_BYTES ((size_t)512 << 20)
 
 /* Memo tables per workspace: at most this many entries in all, and no
  * table for a tree with more than MEMO_MAX_BITS varying features. */
 enum { MEMO_ENTRIES = 1 << 18, MEMO_MAX_BITS = 12, KEY_BATCH = 128 };
+
+/* Direct mode: hybrid rows evaluated together (the cancel flag is read
+ * between blocks). */
+enum { DIRECT_BLOCK = 64 };
 
 enum mode { MODE_TREES, MODE_LINEAR, MODE_DIRECT };
 
@@ -63,6 +71,7 @@ struct gb_coalition {
     int32_t *tfeat;        /* distinct features of each tree, tree after tree */
     size_t *tfeat_off;     /* n_trees + 1 offsets into tfeat */
     double *wtab;          /* bg_words * 8 tables of 256 sums; NULL for equal weights */
+    gb_forest *forest;     /* direct mode */
 };
 
 /* A tree's value for one pattern of its features; valid when gen is the
@@ -79,7 +88,8 @@ struct gb_coalition_ws {
     uint64_t *stack_sets;  /* (max_depth + 2) x bg_words */
     int32_t *stack_nodes;
     double *marg;          /* probability space: bg rows x n_groups */
-    double *hyb;           /* direct: a hybrid row */
+    double *hyb;           /* direct: DIRECT_BLOCK hybrid rows */
+    double *hyb_margin;    /* direct: their margins */
     double *tmp;           /* n_groups */
     double *lin_v0;        /* linear: v(empty) per group */
     double *lin_d;         /* linear: n_groups x n_features, v(S) - v(empty) = sum over S */
@@ -298,15 +308,20 @@ gb_coalition *gb_coalition_new(const gb_model *m, const gb_background *bg, gb_ou
                 if (m->coef[(size_t)g * (size_t)m->n_features + (size_t)f] != 0.0)
                     c->used[f] = 1;
         c->mode = (flags & GB_COALITION_DIRECT) || space == GB_SPACE_PROBABILITY ? MODE_DIRECT : MODE_LINEAR;
+        if (c->mode == MODE_DIRECT && !(c->forest = gb_forest_new(m, err)))
+            goto fail;
         return c;
     }
     if (build_trees(c, err))
         goto fail;
     c->mode = MODE_TREES;
-    if ((flags & GB_COALITION_DIRECT) || c->n_inner * c->bg_words * 8 > MAX_BITSET_BYTES)
+    if ((flags & GB_COALITION_DIRECT) || c->n_inner * c->bg_words * 8 > MAX_BITSET_BYTES) {
         c->mode = MODE_DIRECT;
-    else if (build_bitsets(c, err))
+        if (!(c->forest = gb_forest_new(m, err)))
+            goto fail;
+    } else if (build_bitsets(c, err)) {
         goto fail;
+    }
     return c;
 fail:
     gb_coalition_free(c);
@@ -325,6 +340,7 @@ void gb_coalition_free(gb_coalition *c)
     free(c->tfeat);
     free(c->tfeat_off);
     free(c->wtab);
+    gb_forest_free(c->forest);
     free(c);
 }
 
@@ -335,7 +351,9 @@ gb_coalition_ws *gb_coalition_ws_new(const gb_coalition *c, gb_error *err)
         return NULL;
     size_t nf = (size_t)c->n_features, ng = (size_t)c->n_groups;
     int ok = (ws->x = gb_malloc(nf, sizeof *ws->x, err)) && (ws->xin = gb_malloc(nf, sizeof *ws->xin, err)) &&
-             (ws->hyb = gb_malloc(nf, sizeof *ws->hyb, err)) && (ws->tmp = gb_malloc(ng, 2 * sizeof *ws->tmp, err));
+             (ws->hyb = gb_malloc(nf, DIRECT_BLOCK * sizeof *ws->hyb, err)) &&
+             (ws->hyb_margin = gb_malloc(ng, DIRECT_BLOCK * sizeof *ws->hyb_margin, err)) &&
+             (ws->tmp = gb_malloc(ng, 2 * sizeof *ws->tmp, err));
     if (ok && c->mode == MODE_TREES) {
         size_t depth = (size_t)c->max_depth + 2;
         ok = (ws->xchild = gb_malloc(c->n_nodes ? c->n_nodes : 1, sizeof *ws->xchild, err)) &&
@@ -375,6 +393,7 @@ void gb_coalition_ws_free(gb_coalition_ws *ws)
     free(ws->stack_nodes);
     free(ws->marg);
     free(ws->hyb);
+    free(ws->hyb_margin);
     free(ws->tmp);
     free(ws->lin_v0);
     free(ws->lin_d);
@@ -712,22 +731,30 @@ static int eval_direct(const gb_coalition *c, gb_coalition_ws *ws, const uint64_
     const gb_background *bg = c->bg;
     size_t nf = (size_t)c->n_features;
     int ng = c->n_groups;
-    double *mg = ws->tmp, *p = ws->tmp + ng;
+    double *p = ws->tmp;
     for (int g = 0; g < ng; g++)
         out[g] = 0.0;
-    for (size_t i = 0; i < bg->n; i++) {
-        if (cancel && (i & 63) == 0 && atomic_load_explicit(cancel, memory_order_relaxed))
+    for (size_t lo = 0; lo < bg->n; lo += DIRECT_BLOCK) {
+        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return 1;
-        const double *b = bg->x + i * nf;
-        for (size_t f = 0; f < nf; f++)
-            ws->hyb[f] = has(mask, (int)f) ? ws->x[f] : b[f];
-        gb_model_margin(c->m, ws->hyb, mg);
-        if (c->space == GB_SPACE_PROBABILITY)
-            gb_model_transform(c->m, mg, p);
-        else
-            memcpy(p, mg, (size_t)ng * sizeof *p);
-        for (int g = 0; g < ng; g++)
-            out[g] += bg->w[i] * p[g];
+        size_t cnt = bg->n - lo < DIRECT_BLOCK ? bg->n - lo : DIRECT_BLOCK;
+        for (size_t k = 0; k < cnt; k++) {
+            const double *b = bg->x + (lo + k) * nf;
+            double *h = ws->hyb + k * nf;
+            for (size_t f = 0; f < nf; f++)
+                h[f] = has(mask, (int)f) ? ws->x[f] : b[f];
+        }
+        gb_forest_margin_batch(c->forest, ws->hyb, cnt, ws->hyb_margin);
+        /* Added row by row in background order, as one row at a time did. */
+        for (size_t k = 0; k < cnt; k++) {
+            const double *mg = ws->hyb_margin + k * (size_t)ng;
+            if (c->space == GB_SPACE_PROBABILITY)
+                gb_model_transform(c->m, mg, p);
+            else
+                memcpy(p, mg, (size_t)ng * sizeof *p);
+            for (int g = 0; g < ng; g++)
+                out[g] += bg->w[lo + k] * p[g];
+        }
     }
     return 0;
 }

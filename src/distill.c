@@ -8,10 +8,13 @@
 #include <gsl/gsl_multifit.h>
 
 #include "cart.h"
+#include "forest_eval.h"
 #include "pdp.h"
 #include "rng.h"
 
-enum { RNG_DISTILL = 103 };
+/* The model's outputs are computed CHUNK rows at a time (forest_eval.h);
+ * the cancel flag is read between chunks. */
+enum { RNG_DISTILL = 103, CHUNK = 1024 };
 
 /* What every fit reads. */
 typedef struct dset {
@@ -44,31 +47,42 @@ static int prepare(dset *d, const gb_distill_options *opt, const gb_job_ctl *ctl
     d->y = d->x ? gb_malloc(d->n ? d->n : 1, (size_t)d->ng * sizeof *d->y, err) : NULL;
     d->train = d->y ? gb_malloc(d->n ? d->n : 1, sizeof *d->train, err) : NULL;
     d->test = d->train ? gb_malloc(d->n ? d->n : 1, sizeof *d->test, err) : NULL;
-    double *margin = d->test ? gb_malloc((size_t)2 * m->n_groups, sizeof *margin, err) : NULL;
-    if (!margin)
+    size_t ng = (size_t)m->n_groups;
+    double *margin = d->test ? gb_malloc(CHUNK + 1, ng * sizeof *margin, err) : NULL;
+    gb_forest *forest = margin ? gb_forest_new(m, err) : NULL;
+    if (!forest) {
+        free(margin);
         return -1;
+    }
+    double *out = margin + CHUNK * ng;
     double holdout = opt->holdout > 0 ? opt->holdout : 0.25;
-    for (size_t r = 0; r < d->n; r++) {
-        if ((r & 1023) == 0 && gb_cancelled(ctl)) {
+    for (size_t lo = 0; lo < d->n; lo += CHUNK) {
+        if (gb_cancelled(ctl)) {
+            gb_forest_free(forest);
             free(margin);
             gb_error_set(err, "cancelled");
             return 1;
         }
-        double *x = d->x + r * (size_t)d->nf;
-        gb_binding_row(d->b, d->ds, r, x);
-        gb_model_margin(m, x, margin);
-        if (d->prob) {
-            gb_model_transform(m, margin, margin + m->n_groups);
-            d->y[r] = margin[m->n_groups];
-        } else {
-            for (int g = 0; g < d->ng; g++)
-                d->y[(size_t)g * d->n + r] = margin[g];
+        size_t cnt = d->n - lo < CHUNK ? d->n - lo : CHUNK;
+        for (size_t r = lo; r < lo + cnt; r++)
+            gb_binding_row(d->b, d->ds, r, d->x + r * (size_t)d->nf);
+        gb_forest_margin_batch(forest, d->x + lo * (size_t)d->nf, cnt, margin);
+        for (size_t r = lo; r < lo + cnt; r++) {
+            const double *mg = margin + (r - lo) * ng;
+            if (d->prob) {
+                gb_model_transform(m, mg, out);
+                d->y[r] = out[0];
+            } else {
+                for (int g = 0; g < d->ng; g++)
+                    d->y[(size_t)g * d->n + r] = mg[g];
+            }
+            if (gb_distill_held_out(opt->seed, holdout, r))
+                d->test[d->n_test++] = r;
+            else
+                d->train[d->n_train++] = r;
         }
-        if (gb_distill_held_out(opt->seed, holdout, r))
-            d->test[d->n_test++] = r;
-        else
-            d->train[d->n_train++] = r;
     }
+    gb_forest_free(forest);
     free(margin);
     if (d->n_train < 2 || d->n_test < 1)
         return gb_error_set(

@@ -6,9 +6,11 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "forest_eval.h"
 #include "rng.h"
 
-enum { RNG_IMPORTANCE = 101 };
+/* Rows evaluated together by the compact evaluator (forest_eval.h). */
+enum { RNG_IMPORTANCE = 101, BLOCK = 64 };
 
 static const char *const metric_names[] = {"auto", "rmse", "logloss", "accuracy"};
 
@@ -112,7 +114,8 @@ typedef struct imp_job {
     const double *y;
     int repeats;
     uint64_t seed;
-    double **scratch; /* per worker: row, margin, tmp; then n permutation entries */
+    const gb_forest *forest;
+    double **scratch; /* per worker: BLOCK rows, BLOCK margins, tmp; then n permutation entries */
     const gb_job_ctl *ctl;
     double *scores;
 } imp_job;
@@ -120,16 +123,19 @@ typedef struct imp_job {
 /* The metric with feature f's column read through perm (f < 0: none). */
 static double score_with(const imp_job *j, int f, const size_t *perm, double *s)
 {
-    int nf = j->m->n_features, ng = j->m->n_groups;
-    double *row = s, *margin = s + nf, *tmp = margin + ng, sum = 0.0;
-    for (size_t i = 0; i < j->n; i++) {
-        if ((i & 1023) == 0 && gb_cancelled(j->ctl))
+    size_t nf = (size_t)j->m->n_features, ng = (size_t)j->m->n_groups;
+    double *rows = s, *margin = s + BLOCK * nf, *tmp = margin + BLOCK * ng, sum = 0.0;
+    for (size_t lo = 0; lo < j->n; lo += BLOCK) {
+        if ((lo & 1023) == 0 && gb_cancelled(j->ctl))
             return NAN; /* the job reports the cancellation */
-        memcpy(row, j->x + i * (size_t)nf, (size_t)nf * sizeof *row);
+        size_t cnt = j->n - lo < BLOCK ? j->n - lo : BLOCK;
+        memcpy(rows, j->x + lo * nf, cnt * nf * sizeof *rows);
         if (f >= 0)
-            row[f] = j->x[perm[i] * (size_t)nf + (size_t)f];
-        gb_model_margin(j->m, row, margin);
-        sum += row_term(j->m, j->metric, margin, j->y[i], tmp);
+            for (size_t k = 0; k < cnt; k++)
+                rows[k * nf + (size_t)f] = j->x[perm[lo + k] * nf + (size_t)f];
+        gb_forest_margin_batch(j->forest, rows, cnt, margin);
+        for (size_t k = 0; k < cnt; k++)
+            sum += row_term(j->m, j->metric, margin + k * ng, j->y[lo + k], tmp);
     }
     return finish_score(j->metric, sum, j->n);
 }
@@ -138,7 +144,7 @@ static int do_item(void *ctx, int worker, size_t item, gb_error *err)
 {
     imp_job *j = ctx;
     double *s = j->scratch[worker];
-    size_t *perm = (size_t *)(s + j->m->n_features + 2 * j->m->n_groups);
+    size_t *perm = (size_t *)(s + BLOCK * (size_t)j->m->n_features + (BLOCK + 1) * (size_t)j->m->n_groups);
     gsl_rng *r = gb_rng_new(j->seed, RNG_IMPORTANCE, item, err);
     if (!r)
         return -1;
@@ -233,10 +239,12 @@ gb_job_status gb_importance_run(const gb_model *m, const gb_dataset *ds, const g
     res->importance = j.scratch ? gb_calloc((size_t)nf, sizeof(double), err) : NULL;
     res->std = res->importance ? gb_calloc((size_t)nf, sizeof(double), err) : NULL;
     res->scores = res->std ? gb_calloc(items, sizeof(double), err) : NULL;
-    int okay = res->scores != NULL;
+    gb_forest *forest = res->scores ? gb_forest_new(m, err) : NULL;
+    j.forest = forest;
+    int okay = forest != NULL;
     /* The permutation lives after the doubles: a size_t takes a double's room. */
     _Static_assert(sizeof(size_t) == sizeof(double), "size_t stored in a double's room");
-    size_t per = (size_t)nf + 2 * (size_t)ng + n_rows;
+    size_t per = BLOCK * (size_t)nf + (BLOCK + 1) * (size_t)ng + n_rows;
     for (int t = 0; okay && t < n_threads; t++)
         okay = (j.scratch[t] = gb_malloc(per, sizeof(double), err)) != NULL;
     gb_job_status st = GB_JOB_FAILED;
@@ -253,6 +261,7 @@ gb_job_status gb_importance_run(const gb_model *m, const gb_dataset *ds, const g
     for (int t = 0; j.scratch && t < n_threads; t++)
         free(j.scratch[t]);
     free(j.scratch);
+    gb_forest_free(forest);
     free(x);
     free(y);
     if (st != GB_JOB_OK) {

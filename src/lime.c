@@ -230,7 +230,7 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
                 draw_sample(s, c, wk, rng, row, zi);
             }
         }
-        gb_model_margin_batch(m, wk->rows, end - start, wk->margin);
+        gb_forest_margin_batch(s->forest, wk->rows, end - start, wk->margin);
         for (size_t i = start; i < end; i++) {
             const double *mg = wk->margin + (i - start) * ng;
             if (c->space == GB_LIME_OUTPUT) {

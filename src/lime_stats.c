@@ -210,6 +210,7 @@ void gb_lime_stats_free(gb_lime_stats *s)
             gsl_ran_discrete_free(ft->pick_value);
     }
     free(s->feat);
+    gb_forest_free(s->forest);
     free(s);
 }
 
@@ -227,7 +228,8 @@ gb_lime_stats *gb_lime_stats_new(const gb_model *m, const double *const *cols,
     s->n_features = m->n_features;
     s->n = n;
     s->feat = gb_calloc((size_t)m->n_features, sizeof *s->feat, err);
-    double *sorted = s->feat ? gb_malloc(n, sizeof *sorted, err) : NULL;
+    s->forest = s->feat ? gb_forest_new(m, err) : NULL;
+    double *sorted = s->forest ? gb_malloc(n, sizeof *sorted, err) : NULL;
     int rc = sorted ? 0 : -1;
     for (int f = 0; rc == 0 && f < m->n_features; f++) {
         const unsigned char *cat = categorical ? categorical : m->feature_categorical;

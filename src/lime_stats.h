@@ -14,6 +14,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "forest_eval.h"
 #include "lime.h"
 
 enum { GB_LIME_N_BINNINGS = 2 }; /* quartile, decile */
@@ -49,6 +50,7 @@ struct gb_lime_stats {
     int n_features;
     size_t n;
     gb_lime_feature *feat;
+    gb_forest *forest; /* the model's compact copy, evaluating the samples */
 };
 
 /* x's bin under discretisation d (searchsorted: the number of edges below
