@@ -21,7 +21,9 @@
 
 #include "rng.h"
 
-enum { KMEANS_MAX_ITER = 50 };
+/* The cancel flag is read every CANCEL_ROWS rows of k-means' passes, a few
+ * milliseconds of work at most for k = 1000 centres of 100 features. */
+enum { KMEANS_MAX_ITER = 50, CANCEL_ROWS = 64 };
 
 int gb_background_spec_parse(const char *arg, gb_background_spec *spec, gb_error *err)
 {
@@ -110,14 +112,20 @@ gb_background *gb_background_from_rows(const double *x, const double *w, size_t 
     return bg;
 }
 
+/* cancel may be NULL; read every 4096 rows. */
 static gb_background *from_indices(const gb_model *m, const gb_dataset *ds, const gb_binding *b,
-                                   const size_t *rows, size_t n, gb_error *err)
+                                   const size_t *rows, size_t n, const atomic_int *cancel, gb_error *err)
 {
     gb_background *bg = alloc_bg(n, m->n_features, err);
     if (!bg)
         return NULL;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (cancel && (i & 4095) == 0 && atomic_load_explicit(cancel, memory_order_relaxed)) {
+            gb_background_free(bg);
+            return gb_error_set(err, "cancelled"), NULL;
+        }
         gb_binding_row(b, ds, rows ? rows[i] : i, bg->x + i * (size_t)m->n_features);
+    }
     set_uniform(bg);
     return bg;
 }
@@ -135,7 +143,7 @@ static gb_background *sample_rows(const gb_model *m, const gb_dataset *ds, const
         /* gsl_ran_choose keeps the pool's order: the background reads like
          * the data it came from. */
         gsl_ran_choose(r, pick, n, all, ds->n_rows, sizeof *all);
-        bg = from_indices(m, ds, b, pick, n, err);
+        bg = from_indices(m, ds, b, pick, n, NULL, err);
     }
     gsl_rng_free(r);
     free(all);
@@ -148,12 +156,18 @@ static gb_background *sample_rows(const gb_model *m, const gb_dataset *ds, const
 typedef struct kmeans {
     size_t n, k;
     int d;
+    const atomic_int *cancel; /* may be NULL */
     const double *raw;  /* n x d, the pool */
     double *z;          /* n x d, standardised, missing at 0 */
     double *c;          /* k x d centres */
     size_t *assign;     /* n */
     double *dist;       /* n, squared distance to the nearest centre */
 } kmeans;
+
+static int cancelled(const kmeans *km, size_t i)
+{
+    return km->cancel && i % CANCEL_ROWS == 0 && atomic_load_explicit(km->cancel, memory_order_relaxed);
+}
 
 static double sqdist(const double *a, const double *b, int d)
 {
@@ -165,9 +179,12 @@ static double sqdist(const double *a, const double *b, int d)
     return s;
 }
 
-static void standardise(kmeans *km)
+/* Returns 1 when cancelled (read before each feature's two passes). */
+static int standardise(kmeans *km)
 {
     for (int j = 0; j < km->d; j++) {
+        if (cancelled(km, 0))
+            return 1;
         double mean = 0.0, m2 = 0.0;
         size_t cnt = 0;
         for (size_t i = 0; i < km->n; i++) {
@@ -187,11 +204,12 @@ static void standardise(kmeans *km)
             km->z[i * (size_t)km->d + (size_t)j] = isnan(v) ? 0.0 : (v - mean) / sd;
         }
     }
+    return 0;
 }
 
 /* k-means++: each new centre is a row drawn with probability proportional
  * to its squared distance from the centres chosen so far. */
-static void seed_centres(kmeans *km, gsl_rng *r)
+static int seed_centres(kmeans *km, gsl_rng *r)
 {
     size_t d = (size_t)km->d;
     size_t first = (size_t)gsl_rng_uniform_int(r, (unsigned long)km->n);
@@ -213,18 +231,24 @@ static void seed_centres(kmeans *km, gsl_rng *r)
         }
         memcpy(km->c + c * d, km->z + pick * d, d * sizeof *km->c);
         for (size_t i = 0; i < km->n; i++) {
+            if (cancelled(km, i))
+                return 1;
             double t = sqdist(km->z + i * d, km->c + c * d, km->d);
             if (t < km->dist[i])
                 km->dist[i] = t;
         }
     }
+    return 0;
 }
 
-/* One Lloyd step; returns the number of rows that changed cluster. */
+/* One Lloyd step; returns the number of rows that changed cluster, or
+ * SIZE_MAX when cancelled. */
 static size_t lloyd_step(kmeans *km, size_t *count)
 {
     size_t d = (size_t)km->d, changed = 0;
     for (size_t i = 0; i < km->n; i++) {
+        if (cancelled(km, i))
+            return SIZE_MAX;
         size_t best = 0;
         double bd = INFINITY;
         for (size_t c = 0; c < km->k; c++) {
@@ -304,9 +328,9 @@ static double centre_value(const kmeans *km, size_t c, int j, int categorical, d
 }
 
 static gb_background *kmeans_summary(const gb_model *m, const double *pool, size_t n, size_t k, uint64_t seed,
-                                     gb_error *err)
+                                     const atomic_int *cancel, gb_error *err)
 {
-    kmeans km = {.n = n, .k = k, .d = m->n_features, .raw = pool};
+    kmeans km = {.n = n, .k = k, .d = m->n_features, .raw = pool, .cancel = cancel};
     size_t d = (size_t)km.d;
     km.z = gb_malloc(n, d * sizeof *km.z, err);
     km.c = gb_malloc(k, d * sizeof *km.c, err);
@@ -318,13 +342,17 @@ static gb_background *kmeans_summary(const gb_model *m, const double *pool, size
     gb_background *bg = NULL;
     if (!km.z || !km.c || !km.assign || !km.dist || !count || !buf || !r)
         goto done;
-    standardise(&km);
-    seed_centres(&km, r);
+    if (standardise(&km) || seed_centres(&km, r))
+        goto stopped;
     for (size_t i = 0; i < n; i++)
         km.assign[i] = k; /* so the first step counts every row as changed */
-    for (int it = 0; it < KMEANS_MAX_ITER; it++)
-        if (lloyd_step(&km, count) == 0)
+    for (int it = 0; it < KMEANS_MAX_ITER; it++) {
+        size_t changed = lloyd_step(&km, count);
+        if (changed == SIZE_MAX)
+            goto stopped;
+        if (changed == 0)
             break;
+    }
     size_t used = 0;
     for (size_t c = 0; c < k; c++)
         used += count[c] > 0;
@@ -336,12 +364,21 @@ static gb_background *kmeans_summary(const gb_model *m, const double *pool, size
         if (!count[c])
             continue;
         for (int j = 0; j < km.d; j++) {
+            /* Each value is a pass over the pool and a sort. */
+            if (cancel && atomic_load_explicit(cancel, memory_order_relaxed)) {
+                gb_background_free(bg);
+                bg = NULL;
+                goto stopped;
+            }
             int cat = m->feature_categorical && m->feature_categorical[j];
             bg->x[out * d + (size_t)j] = centre_value(&km, c, j, cat, buf);
         }
         bg->w[out++] = (double)count[c] / (double)n;
     }
     bg->uniform = 0;
+    goto done;
+stopped:
+    gb_error_set(err, "cancelled");
 done:
     gsl_rng_free(r);
     free(km.z);
@@ -356,16 +393,23 @@ done:
 gb_background *gb_background_make(const gb_model *m, const gb_dataset *ds, const gb_binding *b,
                                   const gb_background_spec *spec, uint64_t seed, gb_error *err)
 {
+    return gb_background_make_cancel(m, ds, b, spec, seed, NULL, err);
+}
+
+gb_background *gb_background_make_cancel(const gb_model *m, const gb_dataset *ds, const gb_binding *b,
+                                         const gb_background_spec *spec, uint64_t seed, const atomic_int *cancel,
+                                         gb_error *err)
+{
     if (ds->n_rows == 0)
         return gb_error_set(err, "%s: no data rows to take a background from", ds->path), NULL;
     if (spec->kind == GB_BACKGROUND_ALL || spec->n >= ds->n_rows)
-        return from_indices(m, ds, b, NULL, ds->n_rows, err);
+        return from_indices(m, ds, b, NULL, ds->n_rows, NULL, err);
     if (spec->kind == GB_BACKGROUND_SAMPLE)
         return sample_rows(m, ds, b, spec->n, seed, err);
-    gb_background *pool = from_indices(m, ds, b, NULL, ds->n_rows, err);
+    gb_background *pool = from_indices(m, ds, b, NULL, ds->n_rows, cancel, err);
     if (!pool)
         return NULL;
-    gb_background *bg = kmeans_summary(m, pool->x, pool->n, spec->n, seed, err);
+    gb_background *bg = kmeans_summary(m, pool->x, pool->n, spec->n, seed, cancel, err);
     gb_background_free(pool);
     return bg;
 }

@@ -19,6 +19,7 @@
 #ifndef GB_BACKGROUND_H
 #define GB_BACKGROUND_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,12 @@ int gb_background_spec_parse(const char *arg, gb_background_spec *spec, gb_error
  * GB_RNG_KMEANS, 0), so the same seed gives the same background. */
 gb_background *gb_background_make(const gb_model *m, const gb_dataset *ds, const gb_binding *b,
                                   const gb_background_spec *spec, uint64_t seed, gb_error *err);
+/* The same, reading cancel (may be NULL) during k-means, whose passes over
+ * a big pool take seconds: when it is set, returns NULL within
+ * milliseconds, having freed everything, with err "cancelled". */
+gb_background *gb_background_make_cancel(const gb_model *m, const gb_dataset *ds, const gb_binding *b,
+                                         const gb_background_spec *spec, uint64_t seed, const atomic_int *cancel,
+                                         gb_error *err);
 
 /* A background from given rows (copied); w may be NULL for equal weights.
  * Weights must be finite and non-negative with a positive sum; they are
