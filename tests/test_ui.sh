@@ -238,6 +238,7 @@ e
 $TMP/row0.csv
 <Enter>
 :dump $O/export-exists.txt
+n
 t
 e
 $TMP/table.csv
@@ -257,8 +258,8 @@ grep -q '"features":\[' "$TMP/row0.json" && grep -q '"base_value":' "$TMP/row0.j
 ok $? "exported JSON"
 grep -q 'Explanation  row 0' "$TMP/row0.txt"
 ok $? "exported text is the screen"
-grep -q 'exists' "$O/export-exists.txt"
-ok $? "an existing file is not overwritten"
+tail -n 1 "$O/export-exists.txt" | grep -q "overwrite $TMP/row0.csv? (y/n)" && grep -q '^0,0,' "$TMP/row0.csv"
+ok $? "an existing file is not overwritten without asking (n keeps it)"
 [ "$(wc -l <"$TMP/table.csv")" -eq 443 ] && head -1 "$TMP/table.csv" | grep -q '^row,marked,prediction,target,age'
 ok $? "the data table exports every row"
 [ -z "$(find "$TMP" -name '*.tmp*')" ]

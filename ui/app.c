@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session.h"
+
 enum { CACHE_MAX = 4096, PREDICT_BLOCK = 4096 };
 
 void ui_msg(ui_app *app, const char *fmt, ...)
@@ -169,6 +171,7 @@ static void explain_finish(ui_app *app, void *vctx, gb_job_status st, const gb_e
             memcpy(r.phi, c->res.phi, stride * sizeof *r.phi);
             memcpy(r.margin, c->res.margin, (size_t)c->res.n_groups * sizeof *r.margin);
             cache_add(app, &r);
+            ui_session_explain(app, c->row, &c->params);
             ui_msg(app, "row %zu explained (%s)", c->row, ui_params_method_name(&c->params, app->model));
         } else {
             result_free(&r);
@@ -329,6 +332,7 @@ static void all_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error
     if (st == GB_JOB_OK) {
         app->all = c->res;
         c->res = NULL;
+        ui_session_explain_rows(app, NULL, 0);
         ui_msg(app, "attributions of all %zu rows computed", app->ds->n_rows);
     } else if (st == GB_JOB_CANCELLED) {
         ui_msg(app, "cancelled: attributions of all rows not computed");

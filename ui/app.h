@@ -108,9 +108,14 @@ typedef struct ui_app {
         size_t len;
         ui_prompt_done done;
         void *ctx;
+        int yes_no;      /* one key answers: y runs done(app, text), any other keeps */
+        int paths;       /* Tab completes a file path (path_complete.h) */
+        char hint[1024]; /* the candidates of the last ambiguous completion */
     } prompt;
     int confirm_quit; /* "a job is running: quit? (y/n)" is showing */
     int quit;
+    struct ui_session *session;       /* the session log (session.h), from the first record */
+    struct ui_open_state *open;       /* Ctrl-O (open_file.h), from the first use */
 } ui_app;
 
 /* Sets the status-line message (printf-style). */

@@ -2,8 +2,8 @@
  *
  * The format follows the file's extension (.csv, .json, anything else is
  * text).  The file is written through gb_outfile, so it is complete or
- * absent; an existing file is not replaced unless the name is given again
- * with a trailing '!'.  Text is the screen as it appears; CSV and JSON
+ * absent; an existing file is replaced only when the user answers y to
+ * "overwrite FILE? (y/n)".  Text is the screen as it appears; CSV and JSON
  * come from the screen's own exporter (the numbers at full precision). */
 #include <stdlib.h>
 #include <string.h>
@@ -72,37 +72,23 @@ static int export_screen_text(FILE *fp, const ui_rect *r)
     return 0;
 }
 
-static void export_done(ui_app *app, const char *text, void *ctx)
+/* Writes the view to path, replacing a file there (the user said so). */
+static void export_write(ui_app *app, const char *path, void *ctx)
 {
     (void)ctx;
-    char path[UI_PROMPT_MAX];
-    snprintf(path, sizeof path, "%s", text);
-    size_t n = strlen(path);
-    while (n && path[n - 1] == ' ')
-        path[--n] = '\0';
-    int force = n && path[n - 1] == '!';
-    if (force)
-        path[--n] = '\0';
-    if (!n) {
-        ui_msg(app, "export: no file name given");
-        return;
-    }
     ui_screen *s = ui_top(app);
     ui_export_format fmt = format_of(path);
-    if (fmt != UI_EXPORT_TEXT && !s->ops->export_view) {
-        ui_error(app, "the %s screen exports as text only (use a .txt name)", s->ops->name);
-        return;
-    }
     gb_error err = {{0}};
     gb_outfile out;
-    if (!force && access(path, F_OK) == 0) {
-        const char *base = strrchr(path, '/');
-        ui_error(app, "%s exists: end the name with ! to replace it", base ? base + 1 : path);
-        return;
-    }
-    if (gb_outfile_open(&out, path, force, &err)) {
+    if (gb_outfile_open(&out, path, 1, &err)) {
         ui_error(app, "%s", err.msg);
         return;
+    }
+    if (fmt == UI_EXPORT_TEXT) {
+        /* Draw the screen again: the prompt's list of completions may
+         * still cover its bottom lines. */
+        ui_clear_rect(&s->last);
+        s->ops->draw(s, app, &s->last);
     }
     int rc = fmt != UI_EXPORT_TEXT ? s->ops->export_view(s, app, out.fp, fmt, &err)
                                    : export_screen_text(out.fp, &s->last);
@@ -116,7 +102,30 @@ static void export_done(ui_app *app, const char *text, void *ctx)
         ui_msg(app, "wrote %s", path);
 }
 
+static void export_done(ui_app *app, const char *text, void *ctx)
+{
+    char path[UI_PROMPT_MAX];
+    snprintf(path, sizeof path, "%s", text);
+    size_t n = strlen(path);
+    while (n && path[n - 1] == ' ')
+        path[--n] = '\0';
+    if (!n) {
+        ui_msg(app, "export: no file name given");
+        return;
+    }
+    ui_screen *s = ui_top(app);
+    if (format_of(path) != UI_EXPORT_TEXT && !s->ops->export_view) {
+        ui_error(app, "the %s screen exports as text only (use a .txt name)", s->ops->name);
+        return;
+    }
+    if (access(path, F_OK) == 0)
+        ui_confirm_overwrite(app, path, export_write, ctx);
+    else
+        export_write(app, path, ctx);
+}
+
 void ui_export_start(ui_app *app)
 {
     ui_prompt(app, "Export to (.csv .json .txt): ", NULL, export_done, NULL);
+    ui_prompt_paths(app);
 }

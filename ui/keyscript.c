@@ -23,7 +23,8 @@ static const struct {
     {"Space", ' '},        {"Up", KEY_UP},        {"Down", KEY_DOWN},  {"Left", KEY_LEFT},
     {"Right", KEY_RIGHT},  {"PgUp", KEY_PPAGE},   {"PgDn", KEY_NPAGE}, {"Home", KEY_HOME},
     {"End", KEY_END},      {"Backspace", KEY_BACKSPACE}, {"Del", KEY_DC}, {"C-c", 3},
-    {"Lt", '<'},           {"Hash", '#'},         {"Colon", ':'},
+    {"Lt", '<'},           {"Hash", '#'},         {"Colon", ':'},      {"C-o", 15},
+    {"C-u", 21},
 };
 
 int ui_key_from_name(const char *name)

@@ -5,7 +5,7 @@
  *
  *   j                 a plain character (a longer line types each character)
  *   <Enter> <Esc> <Tab> <BTab> <Space> <Up> <Down> <Left> <Right> <PgUp>
- *   <PgDn> <Home> <End> <Backspace> <F1> .. <F12> <C-c>   named keys
+ *   <PgDn> <Home> <End> <Backspace> <F1> .. <F12> <C-c> <C-o> <C-u>   named keys
  *   :wait             wait until the worker is idle
  *   :dump PATH        write the screen's text to PATH (trailing spaces trimmed)
  *   :attrs PATH       write, per cell, a letter naming the cell's role

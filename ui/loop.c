@@ -7,6 +7,10 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "open_file.h"
+#include "path_complete.h"
+#include "session.h"
+
 enum { MIN_COLS = 60, MIN_LINES = 15, TICK_MS = 100 };
 
 static volatile sig_atomic_t got_int, got_term;
@@ -42,6 +46,17 @@ void ui_prompt(ui_app *app, const char *label, const char *initial, ui_prompt_do
     }
     p->done = done;
     p->ctx = ctx;
+}
+
+void ui_prompt_paths(ui_app *app)
+{
+    app->prompt.paths = 1;
+}
+
+void ui_confirm_overwrite(ui_app *app, const char *path, ui_prompt_done done, void *ctx)
+{
+    ui_prompt(app, "overwrite ", path, done, ctx);
+    app->prompt.yes_no = 1;
 }
 
 static void open_screen(ui_app *app, const ui_screen_ops *ops)
@@ -80,6 +95,12 @@ void ui_loop_close(ui_app *app)
 {
     while (app->depth)
         close_top(app);
+}
+
+void ui_loop_restart(ui_app *app)
+{
+    ui_loop_close(app);
+    open_screen(app, &ui_screen_data);
 }
 
 /* Opens a screen that another module provides, if it is linked in. */
@@ -154,6 +175,8 @@ static int global_key(ui_app *app, int key)
     case '\t': next_pane(app, 1); return UI_REDRAW;
     case KEY_BTAB: next_pane(app, -1); return UI_REDRAW;
     case 'e': ui_export_start(app); return UI_REDRAW;
+    case 'S': ui_session_save_start(app); return UI_REDRAW;
+    case 15: ui_open_start(app); return UI_REDRAW; /* Ctrl-O */
     case 27:
     case 3: {
         int n = ui_jobs_cancel_all(app->jobs);
@@ -178,11 +201,51 @@ static int global_key(ui_app *app, int key)
     }
 }
 
+/* Tab in a path prompt: complete, and list the candidates when several. */
+static void prompt_complete(struct ui_prompt_state *p)
+{
+    ui_path_matches m;
+    size_t n = ui_path_complete(p->text, sizeof p->text, &m);
+    p->len = strlen(p->text);
+    p->hint[0] = '\0';
+    if (n == 0)
+        snprintf(p->hint, sizeof p->hint, "no match");
+    for (size_t i = 0, used = 0; i < m.n; i++) {
+        size_t len = strlen(m.names[i]);
+        if (used + len + 3 >= sizeof p->hint)
+            break;
+        used += (size_t)snprintf(p->hint + used, sizeof p->hint - used, "%s%s", used ? "  " : "", m.names[i]);
+    }
+    ui_path_matches_free(&m);
+}
+
+/* A yes/no question: y answers yes, any other key no. */
+static void confirm_key(ui_app *app, int key)
+{
+    struct ui_prompt_state *p = &app->prompt;
+    p->active = 0;
+    if (key == 'y' || key == 'Y') {
+        char text[UI_PROMPT_MAX];
+        memcpy(text, p->text, sizeof text);
+        p->done(app, text, p->ctx);
+    } else {
+        ui_msg(app, "kept %s", p->text);
+    }
+}
+
 /* The prompt's line editor. */
 static void prompt_key(ui_app *app, int key)
 {
     struct ui_prompt_state *p = &app->prompt;
-    if (key == 27 || key == 3) {
+    if (p->yes_no) {
+        confirm_key(app, key);
+        return;
+    }
+    if (key != '\t')
+        p->hint[0] = '\0';
+    if (key == '\t' && p->paths) {
+        prompt_complete(p);
+    } else if (key == 27 || key == 3) {
         p->active = 0;
         ui_msg(app, "%s abandoned", p->label);
     } else if (ui_is_enter(key)) {

@@ -18,6 +18,15 @@ void ui_loop_signal(int sig);
 int ui_loop_run(ui_app *app, ui_script *script, gb_error *err);
 /* Frees the screens left on the stack. */
 void ui_loop_close(ui_app *app);
+/* Closes every screen and opens the data table (new files were opened). */
+void ui_loop_restart(ui_app *app);
+
+/* Makes the prompt just started complete file paths on Tab, listing the
+ * candidates above the status line when several match. */
+void ui_prompt_paths(ui_app *app);
+/* Asks "overwrite PATH? (y/n)": y runs done(app, path, ctx), any other key
+ * keeps the file and says so. */
+void ui_confirm_overwrite(ui_app *app, const char *path, ui_prompt_done done, void *ctx);
 
 /* Draws the status line (or the active prompt) on the last line. */
 void ui_status_draw(ui_app *app);

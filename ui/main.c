@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "open_file.h"
+#include "session.h"
 
 static volatile sig_atomic_t curses_active;
 
@@ -81,6 +83,8 @@ static void unload(ui_app *app)
         gb_binding_free(&app->binding);
     gb_dataset_free(app->ds);
     gb_model_free(app->model);
+    ui_session_free(app->session);
+    ui_open_free(app); /* last: data_path and model_path may point into it */
 }
 
 /* Starts curses on the terminal, or on stdout with keys from a script.

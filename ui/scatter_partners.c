@@ -7,6 +7,7 @@
 
 #include "../src/interactions.h"
 #include "scatter_sample.h"
+#include "session.h"
 
 enum { JOB_PARTNERS = UI_JOB_USER + 2 };
 
@@ -67,6 +68,7 @@ static void finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *er
 {
     partners_job *c = vctx;
     if (st == GB_JOB_OK) {
+        ui_session_interactions(app, c->rows, c->n, c->group);
         scatter_take_partners(app, c->partner, c->group, c->n);
         c->partner = NULL;
     } else {

@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "session.h"
+
 enum { JOB_SAMPLE = UI_JOB_USER + 1 };
 
 size_t *scatter_sample_rows(size_t n_rows, size_t cap, size_t *n)
@@ -53,6 +55,7 @@ static void finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *er
 {
     sample_job *c = vctx;
     if (st == GB_JOB_OK) {
+        ui_session_explain_rows(app, c->rows, c->n);
         scatter_take_sample(app, c->rows, c->n, c->res);
         c->rows = NULL;
         c->res = NULL;

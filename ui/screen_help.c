@@ -22,7 +22,9 @@ static const ui_key_help global_keys[] = {
     {"s", "scatter / dependence plot of the selected feature"},
     {"u p d", "summary, PDP/ICE/ALE, surrogate (not available yet)"},
     {"w", "how it works: what the method computed for this row"},
-    {"e", "export the view: .csv, .json or .txt by the name's extension"},
+    {"e", "export the view: .csv, .json or .txt by the name's extension (asks before overwriting)"},
+    {"S", "save the session: a shell script of batch commands that compute the same numbers"},
+    {"Ctrl-O", "open another data file and model (Tab completes paths)"},
     {"Esc Ctrl-C", "cancel the running job"},
     {NULL, NULL},
 };

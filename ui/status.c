@@ -62,6 +62,43 @@ static void draw_progress(ui_app *app, int y, int x, int w, const ui_job_view *v
     ui_put(y, x, tw, tail);
 }
 
+/* The candidates of an ambiguous path completion, in as many lines above
+ * the status line as they need (at most HINT_LINES, the last one saying
+ * how many more there are). */
+enum { HINT_LINES = 6 };
+
+static void draw_hint(ui_app *app, int y, int w)
+{
+    char lines[HINT_LINES][512];
+    int n = 0, len = 0, cut = 0;
+    lines[0][0] = '\0';
+    const char *p = app->prompt.hint;
+    while (*p) {
+        const char *end = strstr(p, "  ");
+        int word = end ? (int)(end - p) : (int)strlen(p);
+        if (len && len + 2 + word > w - 2) {
+            if (n + 1 == HINT_LINES) {
+                cut = 1;
+                break;
+            }
+            lines[++n][0] = '\0';
+            len = 0;
+        }
+        if (len + 2 + word < (int)sizeof lines[0] - 8)
+            len += snprintf(lines[n] + len, sizeof lines[n] - (size_t)len, "%s%.*s", len ? "  " : "", word, p);
+        p += word;
+        while (*p == ' ')
+            p++;
+    }
+    if (cut)
+        snprintf(lines[n] + len, sizeof lines[n] - (size_t)len, "  ...");
+    attrset(app->theme.attr[UI_ROLE_STATUS]);
+    for (int i = 0; i <= n && y - 1 - n + i >= 0; i++) {
+        ui_put_pad(y - 1 - n + i, 0, w, "");
+        ui_put(y - 1 - n + i, 1, w - 1, lines[i]);
+    }
+}
+
 void ui_status_draw(ui_app *app)
 {
     int y = LINES - 1, w = COLS;
@@ -73,7 +110,17 @@ void ui_status_draw(ui_app *app)
         attrset(A_NORMAL);
         return;
     }
+    if (app->prompt.active && app->prompt.yes_no) {
+        char line[UI_PROMPT_MAX + 80];
+        snprintf(line, sizeof line, " %s%s? (y/n)", app->prompt.label, app->prompt.text);
+        ui_put(y, 0, w, line);
+        attrset(A_NORMAL);
+        return;
+    }
     if (app->prompt.active) {
+        if (app->prompt.hint[0])
+            draw_hint(app, y, w);
+        attrset(sa);
         char line[UI_PROMPT_MAX + 80];
         snprintf(line, sizeof line, " %s%s", app->prompt.label, app->prompt.text);
         int used = ui_text_width(line);
