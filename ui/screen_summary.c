@@ -89,6 +89,19 @@ static void job_ctx_free(summary_job *c)
 
 static void compute_ranks(summary_state *s);
 
+/* The session log (session.h): the batch commands of these numbers. */
+static void record(ui_app *app, const summary_job *c)
+{
+    char want[32], seed[32];
+    snprintf(want, sizeof want, "%zu", c->want);
+    snprintf(seed, sizeof seed, "%lu", c->seed);
+    const char *sum[] = {"--sample", want, "--seed", seed, "--approximate", NULL};
+    const char *imp[] = {"--sample", want, "--seed", seed, NULL};
+    ui_session_command(app, "summary", c->want ? sum : sum + 4);
+    if (c->have_imp)
+        ui_session_command(app, "importance", c->want ? imp : imp + 4);
+}
+
 static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *err)
 {
     summary_job *c = vctx;
@@ -119,6 +132,7 @@ static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error
     s->have = 1;
     s->have_want = c->want;
     compute_ranks(s);
+    record(app, c);
     free(c);
 }
 
@@ -408,8 +422,9 @@ static void draw_line(const ui_app *app, const summary_state *s, const layout *l
     draw_bar(app, y, x + l->x_bar, l->bar_w, max_mean > 0 ? mean / max_mean : 0.0);
     draw_strip(app, s, g, f, y, x + l->x_strip, l->strip_w, lo, hi);
     if (s->have_imp) {
+        /* Two digits of the std are all it can tell; the column stays 20 wide. */
         fmt_num(s->imp.importance[f], a, sizeof a);
-        fmt_num(s->imp.std[f], b, sizeof b);
+        snprintf(b, sizeof b, "%#.2g", s->imp.std[f]);
         snprintf(buf, sizeof buf, "%9s %s %s", a, app->theme.utf8 ? "±" : "+-", b);
         ui_put(y, x + l->x_imp, l->imp_w, buf);
     }

@@ -466,13 +466,20 @@ static int surrogate_export(ui_screen *scr, ui_app *app, FILE *fp, ui_export_for
         }
         return ferror(fp) ? gb_error_set(err, "write error") : 0;
     }
-    gb_fmt_double(a, s->res.r2);
+    /* JSON has no NaN: an R^2 of constant outputs is null there. */
+    if (isnan(s->res.r2))
+        snprintf(a, sizeof a, "null");
+    else
+        gb_fmt_double(a, s->res.r2);
     fprintf(fp, "{\"depth\": %d, \"seed\": %lu, \"held_out\": %zu, \"r2\": %s, \"class_agreement\": ",
             s->have_depth, s->have_seed, s->res.n_test, a);
     fputs(isnan(s->res.agreement) ? "null" : gb_fmt_double(b, s->res.agreement), fp);
     fputs(", \"curve\": [", fp);
     for (int k = 0; curve_ok(app, s) && k < s->curve_n; k++) {
-        gb_fmt_double(a, s->curve_r2[k]);
+        if (isnan(s->curve_r2[k]))
+            snprintf(a, sizeof a, "null");
+        else
+            gb_fmt_double(a, s->curve_r2[k]);
         fprintf(fp, "%s{\"depth\": %d, \"r2\": %s, \"class_agreement\": %s}", k ? ", " : "", k + 1, a,
                 isnan(s->curve_agreement[k]) ? "null" : gb_fmt_double(b, s->curve_agreement[k]));
     }
