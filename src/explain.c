@@ -10,6 +10,7 @@
  * once the message of the earliest row in the request is kept, so the error
  * does not depend on scheduling either. */
 #include "explain.h"
+#include "explain_trace.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -283,6 +284,12 @@ void gb_explainer_free(gb_explainer *ex)
 gb_method gb_explainer_method(const gb_explainer *ex)
 {
     return ex->opt.method;
+}
+
+/* For explain_trace.c, which explains one row the way explain_row does. */
+void gb_explainer_get_parts(const gb_explainer *ex, gb_explainer_parts *p)
+{
+    *p = (gb_explainer_parts){ex->model, ex->ds, ex->binding, &ex->opt, ex->coal, ex->lime, &ex->lime_cfg};
 }
 
 /* ------------------------------------------------------------------ rows */

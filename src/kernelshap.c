@@ -20,6 +20,7 @@
 #include <gsl/gsl_matrix.h>
 
 #include "mem_limits.h"
+#include "explain_trace.h"
 
 enum { BATCH_PAIRS = 64, FIRST_CHECK = 16 };
 
@@ -54,6 +55,7 @@ typedef struct ks {
     gb_estimate_fn cb;   /* progress while enumerating */
     void *cb_ctx;
     size_t budget, next_report;
+    gb_trace *trace;     /* may be NULL */
 } ks;
 
 size_t gb_kernelshap_default_samples(int players)
@@ -135,6 +137,7 @@ static int flush_enum(ks *k, size_t n, const atomic_int *cancel)
         for (int gr = 0; gr < k->G; gr++)
             y[i * (size_t)k->G + (size_t)gr] -= k->g->v_empty[gr];
         accumulate(k, k->A_enum, k->b_enum, k->zb + i * k->pw, k->wb[i], y + i * (size_t)k->G);
+        gb_trace_coalition(k->trace, k->zb + i * k->pw, k->wb[i], 0, y + i * (size_t)k->G);
     }
     k->enumerated += n;
     if (k->cb && k->enumerated >= k->next_report) {
@@ -290,6 +293,8 @@ static int sample_pairs(ks *k, size_t count, gsl_rng *rng, const atomic_int *can
             zc[w] = ~z[w];
         accumulate(k, k->A_samp, k->b_samp, z, 0.5, y);
         accumulate(k, k->A_samp, k->b_samp, zc, 0.5, y + k->G);
+        gb_trace_coalition(k->trace, z, 0.5, 1, y);
+        gb_trace_coalition(k->trace, zc, 0.5, 1, y + k->G);
     }
     k->n += count;
     return 0;
@@ -478,6 +483,12 @@ static int ks_alloc(ks *k, size_t budget, gb_error *err)
     if (gb_limit_check(gb_limit_mul(budget, gb_limit_add(k->pw, 2 * G) * sizeof(double)), "pass fewer --samples",
                        err, "KernelSHAP with %s samples per row", count))
         return -1;
+    k->T = gb_malloc(G, sizeof *k->T, err);
+    k->K = gb_calloc(P + 1, sizeof *k->K, err);
+    k->cdf = gb_malloc(P + 1, sizeof *k->cdf, err);
+    k->A_enum = gb_calloc(2 * P * (P + G), sizeof *k->A_enum, err);
+    k->z = gb_malloc(k->room, k->pw * sizeof *k->z, err);
+    k->y = gb_malloc(k->room, 2 * G * sizeof *k->y, err);
     k->masks = gb_malloc(2 * BATCH_PAIRS, words * sizeof *k->masks, err);
     k->zb = gb_malloc(2 * BATCH_PAIRS, k->pw * sizeof *k->zb, err);
     k->wb = gb_malloc(2 * BATCH_PAIRS, sizeof *k->wb, err);
@@ -521,6 +532,13 @@ static void trivial(const gb_game *g, size_t nf, double *phi, double *se)
 int gb_kernelshap_row(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, double *phi, double *se,
                       size_t *used, gb_estimate_fn cb, void *cb_ctx, const atomic_int *cancel, gb_error *err)
 {
+    return gb_kernelshap_row_traced(g, cfg, rng, phi, se, used, cb, cb_ctx, cancel, err, NULL);
+}
+
+int gb_kernelshap_row_traced(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, double *phi, double *se,
+                             size_t *used, gb_estimate_fn cb, void *cb_ctx, const atomic_int *cancel,
+                             gb_error *err, gb_trace *trace)
+{
     size_t nf = (size_t)gb_coalition_model(g->c)->n_features;
     int P = g->n_players;
     if (used)
@@ -539,7 +557,7 @@ int gb_kernelshap_row(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, d
     if (budget < 4)
         budget = 4 < most ? 4 : most;
     ks k = {.g = g, .P = P, .G = g->n_groups, .nf = nf, .pw = ((size_t)P + 63) / 64, .cb = cb, .cb_ctx = cb_ctx,
-            .budget = budget, .next_report = 1024};
+            .budget = budget, .next_report = 1024, .trace = trace};
     int rc = -1;
     if (ks_alloc(&k, budget, err))
         goto done;
@@ -587,6 +605,7 @@ int gb_kernelshap_row(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, d
     }
     solve(&k, se_p);
     scatter(&k, se_p, phi, se);
+    gb_trace_kernel_plan(trace, k.enumerated, k.s_sample - 1, k.rho, k.n);
     if (used)
         *used = k.enumerated + 2 * k.n;
     rc = 0;

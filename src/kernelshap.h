@@ -50,4 +50,11 @@ size_t gb_kernelshap_default_samples(int players);
 int gb_kernelshap_row(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, double *phi, double *se,
                       size_t *used, gb_estimate_fn cb, void *cb_ctx, const atomic_int *cancel, gb_error *err);
 
+/* The same, recording every coalition and its final weight into trace
+ * (explain_trace.h; may be NULL).  The numbers do not change. */
+typedef struct gb_trace gb_trace;
+int gb_kernelshap_row_traced(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, double *phi, double *se,
+                             size_t *used, gb_estimate_fn cb, void *cb_ctx, const atomic_int *cancel,
+                             gb_error *err, gb_trace *trace);
+
 #endif

@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain_trace.h"
 #include "lime_fit.h"
 #include "lime_stats.h"
-
 #include "mem_limits.h"
+
 enum { DEFAULT_SAMPLES = 5000, DEFAULT_FEATURES = 10, BATCH = 256 };
 
 /* Rows per model batch: at most BATCH, fewer for big ensembles so that a
@@ -138,6 +139,7 @@ typedef struct lime_work {
     int *code;      /* [nf] x's bin or category per feature */
     int *sel;       /* [nf] */
     double *coef;   /* [nf] */
+    gb_trace *trace; /* may be NULL */
 } lime_work;
 
 static void work_free(lime_work *wk)
@@ -239,6 +241,7 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
             } else {
                 wk->y[i] = mg[c->group];
             }
+            gb_trace_lime_sample(wk->trace, i, wk->rows + (i - start) * nf, wk->z + i * nf, wk->y[i]);
         }
     }
     return 0;
@@ -317,6 +320,12 @@ static int fit(const gb_lime_config *c, lime_work *wk, gb_lime_result *out, cons
 int gb_lime_row(const gb_lime_stats *s, const gb_lime_config *c, const double *x, gsl_rng *rng,
                 gb_lime_result *out, const atomic_int *cancel)
 {
+    return gb_lime_row_traced(s, c, x, rng, out, cancel, NULL);
+}
+
+int gb_lime_row_traced(const gb_lime_stats *s, const gb_lime_config *c, const double *x, gsl_rng *rng,
+                       gb_lime_result *out, const atomic_int *cancel, gb_trace *trace)
+{
     const gb_model *m = s->m;
     if (gb_lime_config_check(s, c, NULL) || out->n_features != s->n_features)
         return -1;
@@ -324,6 +333,7 @@ int gb_lime_row(const gb_lime_stats *s, const gb_lime_config *c, const double *x
     lime_work wk;
     if (work_alloc(&wk, n, s->n_features, m->n_groups, batch_rows(m)))
         return -1;
+    wk.trace = trace;
     out->kernel_width = c->kernel_width > 0.0 ? c->kernel_width : 0.75 * sqrt((double)s->n_features);
     instance(s, c, x, &wk, out->z0);
     for (int f = 0; f < s->n_features; f++) {
@@ -333,6 +343,7 @@ int gb_lime_row(const gb_lime_stats *s, const gb_lime_config *c, const double *x
     int rc = neighbourhood(s, c, x, rng, &wk, out->z0, cancel);
     if (rc == 0) {
         kernel_weights(&wk, out->z0, out->kernel_width);
+        gb_trace_lime_weights(trace, wk.w, wk.n);
         rc = fit(c, &wk, out, cancel);
     }
     work_free(&wk);

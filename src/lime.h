@@ -144,4 +144,10 @@ void gb_lime_result_free(gb_lime_result *r);
 int gb_lime_row(const gb_lime_stats *s, const gb_lime_config *c, const double *x, gsl_rng *rng,
                 gb_lime_result *out, const atomic_int *cancel);
 
+/* The same, recording the first samples, their weights and outputs into
+ * trace (explain_trace.h; may be NULL).  The numbers do not change. */
+typedef struct gb_trace gb_trace;
+int gb_lime_row_traced(const gb_lime_stats *s, const gb_lime_config *c, const double *x, gsl_rng *rng,
+                       gb_lime_result *out, const atomic_int *cancel, gb_trace *trace);
+
 #endif

@@ -12,6 +12,8 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "explain_trace.h"
+
 enum { BATCH_PAIRS = 8, FIRST_CHECK = 8 };
 
 size_t gb_permutation_default_samples(int players)
@@ -29,6 +31,7 @@ typedef struct perm_state {
     double *d;             /* P x G: one pair's estimate */
     double *mean, *m2;     /* P x G */
     size_t n;              /* pairs so far */
+    gb_trace *trace;       /* may be NULL */
 } perm_state;
 
 static void build_masks(perm_state *s, size_t b)
@@ -81,6 +84,7 @@ static void absorb(perm_state *s, size_t b)
             prev = cur;
         }
     }
+    gb_trace_permutation(s->trace, ord, v);
     s->n++;
     for (size_t i = 0; i < (size_t)P * (size_t)G; i++) {
         double delta = s->d[i] - s->mean[i];
@@ -124,11 +128,19 @@ static int converged(const perm_state *s, double tol)
 int gb_permutation_row(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, double *phi, double *se,
                        size_t *used, gb_estimate_fn cb, void *cb_ctx, const atomic_int *cancel, gb_error *err)
 {
+    return gb_permutation_row_traced(g, cfg, rng, phi, se, used, cb, cb_ctx, cancel, err, NULL);
+}
+
+int gb_permutation_row_traced(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, double *phi, double *se,
+                              size_t *used, gb_estimate_fn cb, void *cb_ctx, const atomic_int *cancel,
+                              gb_error *err, gb_trace *trace)
+{
     size_t nf = (size_t)gb_coalition_model(g->c)->n_features, stride = nf + 1;
     int P = g->n_players, G = g->n_groups;
     if (used)
         *used = 0;
-    perm_state s = {.g = g, .P = P, .G = G, .nf = nf, .per_pair = 2 * (size_t)(P > 1 ? P - 1 : 1)};
+    perm_state s = {.g = g, .P = P, .G = G, .nf = nf, .per_pair = 2 * (size_t)(P > 1 ? P - 1 : 1),
+                    .trace = trace};
     double *se_full = se ? se : gb_malloc((size_t)G, stride * sizeof *se_full, err);
     s.order = gb_malloc(BATCH_PAIRS, (size_t)(P > 0 ? P : 1) * sizeof *s.order, err);
     s.masks = gb_malloc(BATCH_PAIRS * s.per_pair, g->words * sizeof *s.masks, err);

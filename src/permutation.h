@@ -29,4 +29,11 @@ size_t gb_permutation_default_samples(int players);
 int gb_permutation_row(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, double *phi, double *se,
                        size_t *used, gb_estimate_fn cb, void *cb_ctx, const atomic_int *cancel, gb_error *err);
 
+/* The same, recording each pair's order and passes into trace
+ * (explain_trace.h; may be NULL).  The numbers do not change. */
+typedef struct gb_trace gb_trace;
+int gb_permutation_row_traced(gb_game *g, const gb_sampling_config *cfg, gsl_rng *rng, double *phi, double *se,
+                              size_t *used, gb_estimate_fn cb, void *cb_ctx, const atomic_int *cancel,
+                              gb_error *err, gb_trace *trace);
+
 #endif

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/explain_trace.h"
+#include "how.h"
+
 #include "session.h"
 
 enum { CACHE_MAX = 4096, PREDICT_BLOCK = 4096 };
@@ -78,6 +81,9 @@ static void result_free(ui_result *r)
     free(r->phi);
     free(r->se);
     free(r->margin);
+    free(r->lime_r2);
+    free(r->bin_lo);
+    free(r->bin_hi);
 }
 
 /* Takes ownership of r's arrays. */
@@ -124,16 +130,48 @@ typedef struct explain_ctx {
     ui_params params;
     gb_explain_result res;
     double seconds;
+    double *bin_lo, *bin_hi; /* lime: the row's bins */
+    ui_job *job;             /* while running */
 } explain_ctx;
 
-/* The worker's explainer for the method, rebuilt when the method changes. */
-static gb_explainer *worker_explainer(ui_app *app, int method, gb_error *err)
+/* The options `glassbox explain` builds from the same settings: a
+ * background of `background` rows sampled with the seed (0: every row), the
+ * budget, tolerance and seed, LIME's kernel width, everything else at the
+ * command line's defaults (margin space, 10 LIME features, quartiles, auto
+ * selection). */
+gb_explainer *ui_explainer_build(const ui_app *app, const ui_params *p, gb_background **bg, gb_error *err)
 {
-    if (app->explainer && app->explainer_method == method)
+    gb_method method = gb_method_resolve(app->model, (gb_method)p->method);
+    gb_explain_options opt = {.method = method, .seed = p->seed,
+                              .sampling = {.samples = p->samples > 0 ? (size_t)p->samples : 0,
+                                           .tolerance = p->tolerance},
+                              .lime_kernel_width = p->kernel_width};
+    *bg = NULL;
+    if (gb_method_needs_background(method)) {
+        gb_background_spec spec = {p->background > 0 ? GB_BACKGROUND_SAMPLE : GB_BACKGROUND_ALL,
+                                   p->background > 0 ? (size_t)p->background : 0};
+        if (!(*bg = gb_background_make(app->model, app->ds, &app->binding, &spec, p->seed, err)))
+            return NULL;
+        opt.background = *bg;
+    }
+    gb_explainer *ex = gb_explainer_create(app->model, app->ds, &app->binding, &opt, err);
+    if (!ex) {
+        gb_background_free(*bg);
+        *bg = NULL;
+    }
+    return ex;
+}
+
+/* The worker's explainer for these parameters, rebuilt when any setting
+ * that changes numbers changes (ui_params_same). */
+gb_explainer *ui_worker_explainer(ui_app *app, const ui_params *p, gb_error *err)
+{
+    if (app->explainer && ui_params_same(&app->explainer_params, p))
         return app->explainer;
     gb_explainer_free(app->explainer);
-    app->explainer = gb_explainer_new(app->model, app->ds, &app->binding, (gb_method)method, NULL, err);
-    app->explainer_method = method;
+    gb_background_free(app->explainer_bg);
+    app->explainer = ui_explainer_build(app, p, &app->explainer_bg, err);
+    app->explainer_params = *p;
     return app->explainer;
 }
 
@@ -142,17 +180,70 @@ static void explain_progress(void *ctx, double fraction)
     ui_job_progress(ctx, fraction);
 }
 
+static void row_progress(void *ctx, double fraction)
+{
+    explain_ctx *c = ctx;
+    ui_job_progress(c->job, fraction);
+}
+
+/* A sampled method's running estimate, for bars that settle live. */
+static void explain_estimate(void *ctx, size_t index, const gb_estimate *e)
+{
+    explain_ctx *c = ctx;
+    (void)index;
+    const gb_model *m = c->app->model;
+    double fraction = e->budget ? (double)e->samples / (double)e->budget : -1.0;
+    ui_job_estimate(c->job, fraction > 1.0 ? 1.0 : fraction, e->phi, e->se,
+                    (size_t)m->n_groups * (size_t)(m->n_features + 1));
+}
+
+/* LIME: the bin of each of the row's values, from the explainer's edges. */
+static int lime_bins(explain_ctx *c, gb_explainer *ex, gb_error *err)
+{
+    const gb_model *m = c->app->model;
+    gb_explainer_parts pt;
+    gb_explainer_get_parts(ex, &pt);
+    size_t nf = (size_t)m->n_features;
+    c->bin_lo = gb_malloc(nf ? nf : 1, sizeof *c->bin_lo, err);
+    c->bin_hi = gb_malloc(nf ? nf : 1, sizeof *c->bin_hi, err);
+    double *x = gb_malloc(nf ? nf : 1, sizeof *x, err);
+    if (!c->bin_lo || !c->bin_hi || !x) {
+        free(x);
+        return -1;
+    }
+    gb_binding_row(&c->app->binding, c->app->ds, c->row, x);
+    for (size_t f = 0; f < nf; f++) {
+        int k = 0;
+        const double *e = gb_lime_stats_edges(pt.lime, pt.lime_cfg->discretize, (int)f, &k);
+        c->bin_lo[f] = c->bin_hi[f] = NAN;
+        if (!e || k <= 0 || isnan(x[f]))
+            continue;
+        int b = 0;
+        while (b < k && x[f] > e[b])
+            b++;
+        c->bin_lo[f] = b > 0 ? e[b - 1] : -INFINITY;
+        c->bin_hi[f] = b < k ? e[b] : INFINITY;
+    }
+    free(x);
+    return 0;
+}
+
 static gb_job_status explain_run(ui_job *job, void *vctx, gb_error *err)
 {
     explain_ctx *c = vctx;
     double t0 = ui_clock();
-    gb_explainer *ex = worker_explainer(c->app, c->params.method, err);
+    c->job = job;
+    gb_explainer *ex = ui_worker_explainer(c->app, &c->params, err);
     if (!ex)
         return GB_JOB_FAILED;
     gb_explain_request req = {.method = (gb_method)c->params.method, .rows = &c->row, .n_rows = 1, .threads = 1,
-                              .cancel = ui_job_cancel_flag(job), .progress = explain_progress,
-                              .progress_ctx = job};
+                              .cancel = ui_job_cancel_flag(job), .progress = row_progress,
+                              .estimate = explain_estimate, .progress_ctx = c};
     gb_job_status st = gb_explainer_run(ex, &req, &c->res, err);
+    if (st == GB_JOB_OK && gb_explainer_method(ex) == GB_METHOD_LIME && lime_bins(c, ex, err)) {
+        gb_explain_result_free(&c->res);
+        st = GB_JOB_FAILED;
+    }
     c->seconds = ui_clock() - t0;
     return st;
 }
@@ -167,7 +258,20 @@ static void explain_finish(ui_app *app, void *vctx, gb_job_status st, const gb_e
                        .n_features = c->res.n_features, .seconds = c->seconds, .intercept = NAN, .r2 = NAN};
         r.phi = malloc(stride * sizeof *r.phi);
         r.margin = malloc((size_t)c->res.n_groups * sizeof *r.margin);
-        if (r.phi && r.margin) {
+        int ok = r.phi && r.margin;
+        if (ok && c->res.se && (r.se = malloc(stride * sizeof *r.se)))
+            memcpy(r.se, c->res.se, stride * sizeof *r.se);
+        if (ok && c->res.r2 && (r.lime_r2 = malloc((size_t)c->res.n_groups * sizeof *r.lime_r2))) {
+            memcpy(r.lime_r2, c->res.r2, (size_t)c->res.n_groups * sizeof *r.lime_r2);
+            r.r2 = r.lime_r2[0];
+            r.intercept = c->res.phi[c->res.n_features];
+        }
+        ok = ok && (!c->res.se || r.se) && (!c->res.r2 || r.lime_r2);
+        r.bin_lo = c->bin_lo;
+        r.bin_hi = c->bin_hi;
+        c->bin_lo = c->bin_hi = NULL;
+        r.samples = c->res.samples ? c->res.samples[0] : 0;
+        if (ok) {
             memcpy(r.phi, c->res.phi, stride * sizeof *r.phi);
             memcpy(r.margin, c->res.margin, (size_t)c->res.n_groups * sizeof *r.margin);
             cache_add(app, &r);
@@ -183,6 +287,8 @@ static void explain_finish(ui_app *app, void *vctx, gb_job_status st, const gb_e
     } else {
         ui_error(app, "row %zu: %s", c->row, err->msg);
     }
+    free(c->bin_lo);
+    free(c->bin_hi);
     free(c);
 }
 
@@ -310,7 +416,9 @@ static gb_job_status all_run(ui_job *job, void *vctx, gb_error *err)
 {
     all_ctx *c = vctx;
     size_t n = c->app->ds->n_rows;
-    gb_explainer *ex = worker_explainer(c->app, GB_METHOD_AUTO, err);
+    ui_params exact;
+    ui_params_default(&exact, c->app->model);
+    gb_explainer *ex = ui_worker_explainer(c->app, &exact, err);
     if (!ex)
         return GB_JOB_FAILED;
     c->rows = gb_malloc(n ? n : 1, sizeof *c->rows, err);
@@ -421,4 +529,7 @@ void ui_app_free_results(ui_app *app)
     }
     gb_explainer_free(app->explainer);
     app->explainer = NULL;
+    gb_background_free(app->explainer_bg);
+    app->explainer_bg = NULL;
+    ui_how_trace_free(app);
 }

@@ -42,8 +42,14 @@ typedef struct ui_result {
     double *se;     /* same layout, or NULL for exact methods */
     double *margin; /* n_groups raw margins */
     double seconds; /* how long it took */
-    /* LIME (NaN when absent). */
+    /* LIME (NaN when absent): the shown class's intercept and weighted R^2
+     * are phi's base value and r2[class]; the bin each value falls in is
+     * bin_lo < x <= bin_hi (infinite at the ends; NaN when not binned:
+     * categorical, missing, or no discretisation). */
     double intercept, r2;
+    double *lime_r2;         /* n_groups, or NULL */
+    double *bin_lo, *bin_hi; /* n_features each, or NULL */
+    size_t samples;          /* sampled methods: coalitions (lime: samples) used */
 } ui_result;
 
 enum { UI_MSG_MAX = 256, UI_PROMPT_MAX = 256 };
@@ -89,7 +95,16 @@ typedef struct ui_app {
     /* The explainer jobs reuse while the method stays the same.  Touched only
      * by jobs, which run one at a time on the worker thread. */
     gb_explainer *explainer;
-    int explainer_method;
+    ui_params explainer_params;   /* what it was built from (ui_params_same) */
+    gb_background *explainer_bg;  /* its background, when the method needs one */
+    /* "How it works" of a sampled method: one row's trace (ui/how_trace.c). */
+    struct ui_how_trace {
+        struct gb_trace *trace; /* NULL until computed */
+        size_t row;             /* what the trace (or the job running) is of */
+        ui_params params;
+        int group;
+        int pending, failed;    /* a job runs; the last one failed or was cancelled */
+    } how;
     ui_theme theme;
     char msg[UI_MSG_MAX];    /* last message, shown in the status line */
     int msg_error;
@@ -143,6 +158,14 @@ void ui_app_predict_all(ui_app *app);
 /* Starts the exact attributions of every row (once); app->all when done.
  * Returns 1 when ready, 0 while pending, -1 on error. */
 int ui_app_explain_all(ui_app *app);
+
+/* Builds the explainer `glassbox explain` would build for these settings
+ * (the background sampled with the seed, into *bg, freed by the caller after
+ * the explainer).  NULL with err set on failure. */
+gb_explainer *ui_explainer_build(const ui_app *app, const ui_params *p, gb_background **bg, gb_error *err);
+/* Worker thread only: the shared explainer for these settings, rebuilt when
+ * they change. */
+gb_explainer *ui_worker_explainer(ui_app *app, const ui_params *p, gb_error *err);
 
 /* Frees the cache, predictions, attributions and the worker's explainer
  * (after the job queue has been freed). */

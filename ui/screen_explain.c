@@ -8,7 +8,10 @@
  * header gives the base value, the output as a margin and on the model's
  * scale (probability, mean), and the additivity check.  Sampled methods add
  * +-1 standard-error whiskers, and while such a method runs the bars are
- * drawn from its running estimate, so they settle as it converges. */
+ * drawn from its running estimate, so they settle as it converges.  LIME's
+ * bars are its weights, labelled as lime labels them, by the bin the row's
+ * value falls in ("23.2 < bmi <= 27"), under the local fit's intercept and
+ * weighted R^2. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,7 @@ typedef struct chart {
     double rest, rest_se;
     int live;         /* drawn from a running estimate */
     double fraction;
+    const ui_result *res; /* the finished result drawn, or NULL */
 } chart;
 
 static int explain_init(ui_screen *s, ui_app *app, gb_error *err)
@@ -110,6 +114,7 @@ static int chart_make(chart *c, ui_app *app, const ui_result *res, const ui_job_
     int m = app->model->n_features, g = group_of(app);
     size_t block = (size_t)g * (size_t)(m + 1);
     if (res) {
+        c->res = res;
         c->phi = res->phi + block;
         c->se = res->se ? res->se + block : NULL;
         c->margin = res->margin[g];
@@ -148,6 +153,28 @@ static int chart_make(chart *c, ui_app *app, const ui_result *res, const ui_job_
 
 /* ------------------------------------------------------------ drawing */
 
+/* A bar's label: the feature's name, or for LIME the row's bin. */
+static const char *bar_label(ui_app *app, const chart *c, int f, char *buf, size_t size)
+{
+    char nb[64];
+    const char *name = ui_feature_name(app, f, nb, sizeof nb);
+    double lo = c->res && c->res->bin_lo ? c->res->bin_lo[f] : NAN, hi = c->res && c->res->bin_hi ? c->res->bin_hi[f] : NAN;
+    if (isnan(lo) || (isinf(lo) && isinf(hi)))
+        snprintf(buf, size, "%s", name);
+    else if (isinf(lo))
+        snprintf(buf, size, "%s <= %.4g", name, hi);
+    else if (isinf(hi))
+        snprintf(buf, size, "%s > %.4g", name, lo);
+    else
+        snprintf(buf, size, "%.4g < %s <= %.4g", lo, name, hi);
+    return buf;
+}
+
+static int is_lime(const chart *c)
+{
+    return c->res && c->res->lime_r2;
+}
+
 static void header(ui_app *app, const chart *c, const ui_result *res, const ui_rect *r)
 {
     char t[512], vb[64];
@@ -170,6 +197,9 @@ static void header(ui_app *app, const chart *c, const ui_result *res, const ui_r
     if (c->live) {
         snprintf(t, sizeof t, "running estimate (%.0f%% done): base %.6g %s %.6g from the features",
                  c->fraction * 100, c->phi[m], sum < 0 ? "-" : "+", fabs(sum));
+    } else if (is_lime(c)) {
+        snprintf(t, sizeof t, "local model at the row %.6g = intercept %.6g %s %.6g from the weights", c->margin,
+                 c->phi[m], sum < 0 ? "-" : "+", fabs(sum));
     } else {
         n = snprintf(t, sizeof t, "output %.6g", c->margin);
         if (app->model->link != GB_LINK_IDENTITY) {
@@ -188,10 +218,11 @@ static void header(ui_app *app, const chart *c, const ui_result *res, const ui_r
     if (c->live)
         return;
     double err = fabs(c->phi[m] + sum - c->margin);
-    n = snprintf(t, sizeof t, "additivity error %.1e", err);
-    if (res && !isnan(res->r2))
-        n += snprintf(t + n, sizeof t - (size_t)n, "   local fit: intercept %.6g, R%s %.3f", res->intercept,
-                      app->theme.utf8 ? "²" : "^2", res->r2);
+    if (is_lime(c))
+        n = snprintf(t, sizeof t, "local fit: weighted R%s %.3f over %zu samples; bars are the weights of the bins",
+                     app->theme.utf8 ? "²" : "^2", res->lime_r2[group_of(app)], res->samples);
+    else
+        n = snprintf(t, sizeof t, "additivity error %.1e", err);
     if (res && res->se)
         n += snprintf(t + n, sizeof t - (size_t)n, "   whiskers: %s1 standard error", app->theme.utf8 ? "±" : "+-");
     attrset(app->theme.attr[UI_ROLE_DIM]);
@@ -259,12 +290,13 @@ static void draw_bars(ui_app *app, explain_state *e, const chart *c, const ui_re
     int name_w = 8;
     char nb[64], vb[64], num[64];
     for (int i = 0; i < c->shown; i++) {
-        int w = ui_text_width(ui_feature_name(app, c->order[i], nb, sizeof nb));
+        int w = ui_text_width(bar_label(app, c, c->order[i], nb, sizeof nb));
         if (w > name_w)
             name_w = w;
     }
-    if (name_w > 18)
-        name_w = 18;
+    int cap = is_lime(c) ? 26 : 18;
+    if (name_w > cap)
+        name_w = cap;
     int val_w = 10, num_w = c->se ? 16 : 10;
     int bar_w = r->w - name_w - val_w - num_w - 5;
     if (bar_w < 10)
@@ -294,7 +326,7 @@ static void draw_bars(ui_app *app, explain_state *e, const chart *c, const ui_re
             attrset(i == e->cursor ? app->theme.attr[UI_ROLE_CURSOR] : app->theme.attr[UI_ROLE_DIM]);
             ui_put_pad(y, x_name, name_w + val_w + 1, label);
         } else {
-            ui_put_pad(y, x_name, name_w, ui_feature_name(app, c->order[i], nb, sizeof nb));
+            ui_put_pad(y, x_name, name_w, bar_label(app, c, c->order[i], nb, sizeof nb));
             attrset(A_NORMAL);
             const char *vt = ui_feature_text(app, c->order[i], app->row, vb, sizeof vb);
             int tw = ui_text_width(vt);

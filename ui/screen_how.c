@@ -5,19 +5,30 @@
  * with the row's value, the branch taken, the cover fraction of each
  * branch (the weights TreeSHAP gives a feature that is "absent") and the
  * expected output below each node, down to the leaf.  Linear SHAP: the
- * closed form coef * (x - mean) per feature.  Other methods say that their
- * internals are not exposed yet. */
+ * closed form coef * (x - mean) per feature.  KernelSHAP, permutation SHAP
+ * and LIME: a scrollable page of steps with this run's own coalitions,
+ * permutations or neighbourhood samples (how.h, how_*.c).  Other methods
+ * say that their internals are not shown. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "how.h"
 #include "loop.h"
 
 typedef struct how_state {
     size_t tree;
     double *mean; /* expected value below each node of the current tree */
     size_t mean_tree;
+    ui_how_page page; /* a sampled method's page, rebuilt at each draw */
+    int top;          /* its first line shown */
+    int rows;         /* lines shown at the last draw (a page, for PgDn) */
 } how_state;
+
+static int traced(const ui_app *app)
+{
+    return gb_method_has_trace(gb_method_resolve(app->model, (gb_method)app->params.method));
+}
 
 static int how_init(ui_screen *s, ui_app *app, gb_error *err)
 {
@@ -33,8 +44,10 @@ static int how_init(ui_screen *s, ui_app *app, gb_error *err)
 static void how_free(ui_screen *s)
 {
     how_state *h = s->state;
-    if (h)
+    if (h) {
         free(h->mean);
+        ui_how_page_free(&h->page);
+    }
     free(h);
 }
 
@@ -148,12 +161,66 @@ static void draw_linear(ui_app *app, const ui_rect *r)
     }
 }
 
+/* A sampled method's page, scrolled to h->top. */
+static void draw_trace(ui_app *app, how_state *h, const ui_rect *r)
+{
+    const gb_trace *t;
+    int st = ui_how_trace(app, &t);
+    if (st <= 0) {
+        attrset(app->theme.attr[UI_ROLE_DIM]);
+        ui_put(r->y + 2, r->x + 2, r->w - 2,
+               st == 0 ? "tracing this row's run... (Esc cancels)"
+                       : "this row could not be traced (Enter retries; m changes the method)");
+        attrset(A_NORMAL);
+        return;
+    }
+    ui_how_page_clear(&h->page);
+    h->page.width = r->w - 1;
+    if (t->method == GB_METHOD_KERNELSHAP)
+        ui_how_kernelshap(&h->page, app, t);
+    else if (t->method == GB_METHOD_PERMUTATION)
+        ui_how_permutation(&h->page, app, t);
+    else
+        ui_how_lime(&h->page, app, t);
+    h->rows = r->h - 2 > 1 ? r->h - 2 : 1;
+    if (h->top > h->page.n - h->rows)
+        h->top = h->page.n - h->rows;
+    if (h->top < 0)
+        h->top = 0;
+    for (int i = 0; i < h->rows && h->top + i < h->page.n; i++) {
+        attrset(app->theme.attr[h->page.role[h->top + i]]);
+        ui_put(r->y + 1 + i, r->x, r->w, h->page.text[h->top + i]);
+        attrset(A_NORMAL);
+    }
+    char foot[160];
+    int last = h->top + h->rows < h->page.n ? h->top + h->rows : h->page.n;
+    snprintf(foot, sizeof foot, "lines %d-%d of %d   j/k scroll, PgDn/PgUp page, g/G top/end, J/K row",
+             h->page.n ? h->top + 1 : 0, last, h->page.n);
+    attrset(app->theme.attr[UI_ROLE_DIM]);
+    ui_put_pad(r->y + r->h - 1, r->x, r->w, foot);
+    attrset(A_NORMAL);
+}
+
 static void how_draw(ui_screen *s, ui_app *app, const ui_rect *r)
 {
     how_state *h = s->state;
     const char *method = ui_params_method_name(&app->params, app->model);
     char t[256];
-    snprintf(t, sizeof t, "How it works: %s on row %zu", method, app->row);
+    if (traced(app)) {
+        char bg[48], samples[48];
+        if (app->params.background > 0)
+            snprintf(bg, sizeof bg, ", background %ld", app->params.background);
+        else
+            snprintf(bg, sizeof bg, ", background all");
+        if (app->params.samples > 0)
+            snprintf(samples, sizeof samples, ", %ld samples", app->params.samples);
+        else
+            snprintf(samples, sizeof samples, ", default samples");
+        snprintf(t, sizeof t, "How it works: %s on row %zu (seed %lu%s%s)", method, app->row, app->params.seed,
+                 strcmp(method, "lime") == 0 ? "" : bg, samples);
+    } else {
+        snprintf(t, sizeof t, "How it works: %s on row %zu", method, app->row);
+    }
     attrset(app->theme.attr[UI_ROLE_TITLE]);
     ui_put_pad(r->y, r->x, r->w, t);
     attrset(A_NORMAL);
@@ -161,18 +228,49 @@ static void how_draw(ui_screen *s, ui_app *app, const ui_rect *r)
         draw_tree(app, h, r);
     } else if (strcmp(method, "linear") == 0 && app->model->kind == GB_MODEL_LINEAR) {
         draw_linear(app, r);
+    } else if (traced(app)) {
+        draw_trace(app, h, r);
     } else {
-        snprintf(t, sizeof t, "the internals of %s (coalitions, permutations, neighbourhoods) are not exposed yet",
-                 method);
+        snprintf(t, sizeof t, "%s computes its values exactly; its internals are not shown here (kernelshap, "
+                 "permutation and lime show their samples)", method);
         attrset(app->theme.attr[UI_ROLE_DIM]);
         ui_put(r->y + 2, r->x + 2, r->w - 2, t);
         attrset(A_NORMAL);
     }
 }
 
+/* Keys of a sampled method's page. */
+static int trace_key(how_state *h, ui_app *app, int key)
+{
+    int page = h->rows > 1 ? h->rows - 1 : 1;
+    switch (key) {
+    case 'j': case KEY_DOWN: h->top++; return UI_REDRAW;
+    case 'k': case KEY_UP: h->top--; return UI_REDRAW;
+    case ' ': case KEY_NPAGE: h->top += page; return UI_REDRAW;
+    case 'b': case KEY_PPAGE: h->top -= page; return UI_REDRAW;
+    case 'g': case KEY_HOME: h->top = 0; return UI_REDRAW;
+    case 'G': case KEY_END: h->top = 1 << 28; return UI_REDRAW;
+    case 'J': if (app->row + 1 < app->ds->n_rows) app->row++; return UI_REDRAW;
+    case 'K': if (app->row > 0) app->row--; return UI_REDRAW;
+    case '>':
+        if (app->model->n_groups > 1)
+            app->params.klass = (app->params.klass + 1) % app->model->n_groups;
+        return UI_REDRAW;
+    case '<':
+        if (app->model->n_groups > 1)
+            app->params.klass = (app->params.klass + app->model->n_groups - 1) % app->model->n_groups;
+        return UI_REDRAW;
+    case '\n': case '\r': case KEY_ENTER: ui_how_trace_retry(app); return UI_REDRAW;
+    case 'w': return UI_POP;
+    default: return UI_UNHANDLED;
+    }
+}
+
 static int how_key(ui_screen *s, ui_app *app, int key)
 {
     how_state *h = s->state;
+    if (traced(app))
+        return trace_key(h, app, key);
     size_t n = app->model->n_trees;
     switch (key) {
     case 'l': case KEY_RIGHT: case 'j': case KEY_DOWN:
@@ -193,9 +291,13 @@ static int how_key(ui_screen *s, ui_app *app, int key)
 }
 
 static const ui_key_help how_keys[] = {
-    {"h l Left Right", "previous / next tree"},
-    {"g G", "first / last tree"},
-    {"J K PgDn PgUp", "next / previous row"},
+    {"h l Left Right", "TreeSHAP: previous / next tree"},
+    {"g G", "TreeSHAP: first / last tree; sampled methods: top / end of the page"},
+    {"J K", "next / previous row"},
+    {"PgDn PgUp", "TreeSHAP: next / previous row; sampled methods: scroll a page"},
+    {"j k Space b", "sampled methods: scroll a line / a page"},
+    {"< >", "previous / next class (multiclass models)"},
+    {"Enter", "sampled methods: trace again after a failure or a cancel"},
     {"w q", "back"},
     {NULL, NULL},
 };
