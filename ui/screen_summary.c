@@ -19,6 +19,7 @@
 #include "../src/summary.h"
 #include "global_jobs.h"
 #include "loop.h"
+#include "session.h"
 
 enum { IMP_REPEATS = 5, COLOUR_LEVELS = 5 };
 
@@ -99,7 +100,7 @@ static void record(ui_app *app, const summary_job *c)
     const char *imp[] = {"--sample", want, "--seed", seed, NULL};
     ui_session_command(app, "summary", c->want ? sum : sum + 4);
     if (c->have_imp)
-        ui_session_command(app, "importance", c->want ? imp : imp + 4);
+        ui_session_command(app, "importance", c->want ? imp : imp + 2); /* the seed also shuffles */
 }
 
 static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *err)
