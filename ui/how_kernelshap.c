@@ -31,8 +31,13 @@ static void coalitions(ui_how_page *pg, const ui_app *app, const gb_trace *t, in
         ui_how_text(pg, UI_ROLE_NORMAL, "  The other sizes hold kernel mass %.4g; %zu pairs (a random z and its "
                     "complement) were sampled for it, each half weighing %.4g / (2 x %zu) = %.3g.",
                     t->sampled_mass, t->pairs, t->sampled_mass, t->pairs, 0.5 * t->sampled_mass / (double)t->pairs);
-    ui_how_text(pg, UI_ROLE_NORMAL, "  %zu coalitions in all, each costing one model call per background row; the "
-                "first %zu:", n_enum + n_samp, t->n);
+    char shown[48];
+    if (t->n < t->total)
+        snprintf(shown, sizeof shown, "the first %zu", t->n);
+    else
+        snprintf(shown, sizeof shown, "all of them");
+    ui_how_text(pg, UI_ROLE_NORMAL, "  %zu coalitions in all, each costing one model call per background row; %s:",
+                n_enum + n_samp, shown);
     char hdr[300], mask[1024];
     ui_how_mask_header(hdr, sizeof hdr, P);
     ui_how_line(pg, UI_ROLE_DIM, "  %6s  %-*s %4s %12s %12s  %s", "#", P > 6 ? P : 6, P > 6 ? hdr : "z", "|z|",
