@@ -11,10 +11,12 @@
  * (0 < split), so it is such a node too.  Everything else (categorical
  * sets, zero-as-missing) goes through gb_node_next on the model's node.
  *
- * Every row of a group takes `depth` steps (the tree's deepest leaf): a
- * leaf loops back to itself, so no row waits on a "reached a leaf?" branch.
- * On a lopsided tree (a long chain beside short paths) that costs steps a
- * per-row walk would not take; XGBoost's and LightGBM's trees are bushy. */
+ * A leaf loops back to itself, so the rows of a group step together
+ * without a "reached a leaf?" branch per row.  The group stops when a step
+ * moves none of them (checked only past the tree's shallowest leaf, so a
+ * full tree pays nothing for it; at the latest after its depth): a lopsided
+ * tree (a long chain beside short paths, as LightGBM's leaf-wise growth
+ * makes) costs the group's longest path, not the tree's depth. */
 #include "forest_eval.h"
 
 #include <math.h>
@@ -50,6 +52,7 @@ typedef struct fnode {
 typedef struct ftree {
     size_t node0;  /* the root in f->nodes */
     int32_t depth; /* steps from the root to the deepest leaf */
+    int32_t sure;  /* ... and to the shallowest: steps every row takes */
     int32_t group;
 } ftree;
 
@@ -115,6 +118,7 @@ static void copy_tree(gb_forest *f, const gb_tree *t, ftree *ft, size_t *n_nodes
     ft->node0 = *n_nodes;
     ft->group = t->group;
     ft->depth = 0;
+    ft->sure = INT32_MAX;
     int32_t sp = 0, next = 0;
     fnode *nodes = f->nodes + ft->node0;
     /* A parent slot is (parent << 1) | side, or -1 for the root. */
@@ -132,6 +136,8 @@ static void copy_tree(gb_forest *f, const gb_tree *t, ftree *ft, size_t *n_nodes
             nodes[slot >> 1].child[slot & 1] = self;
         if (depth > ft->depth)
             ft->depth = depth;
+        if (nd->left < 0 && depth < ft->sure)
+            ft->sure = depth;
         if (nd->left >= 0) {
             stack[sp++] = nd->right;
             stack[sp++] = (self << 1) | 1;
@@ -224,17 +230,31 @@ static void tree_float(const gb_forest *f, size_t t, const float *x, size_t nf, 
     const fnode *nodes = f->nodes + ft->node0;
     size_t r = 0;
     for (; r + GROUP <= rows; r += GROUP) {
-        int32_t at[GROUP] = {0};
-        for (int32_t d = 0; d < ft->depth; d++)
+        int32_t at[GROUP] = {0}, d = 0;
+        for (; d < ft->sure; d++)
             for (int j = 0; j < GROUP; j++)
                 at[j] = step_float(f, t, nodes, at[j], x + (r + (size_t)j) * nf);
+        for (; d < ft->depth; d++) {
+            int moved = 0;
+            for (int j = 0; j < GROUP; j++) {
+                int32_t next = step_float(f, t, nodes, at[j], x + (r + (size_t)j) * nf);
+                moved |= next != at[j];
+                at[j] = next;
+            }
+            if (!moved)
+                break;
+        }
         for (int j = 0; j < GROUP; j++)
             o[(r + (size_t)j) * ng] += nodes[at[j]].s.d;
     }
     for (; r < rows; r++) {
         int32_t at = 0;
-        for (int32_t d = 0; d < ft->depth; d++)
-            at = step_float(f, t, nodes, at, x + r * nf);
+        for (int32_t d = 0; d < ft->depth; d++) {
+            int32_t next = step_float(f, t, nodes, at, x + r * nf);
+            if (next == at)
+                break;
+            at = next;
+        }
         o[r * ng] += nodes[at].s.d;
     }
 }
@@ -247,17 +267,31 @@ static inline __attribute__((always_inline)) void tree_double(const gb_forest *f
     const fnode *nodes = f->nodes + ft->node0;
     size_t r = 0;
     for (; r + GROUP <= rows; r += GROUP) {
-        int32_t at[GROUP] = {0};
-        for (int32_t d = 0; d < ft->depth; d++)
+        int32_t at[GROUP] = {0}, d = 0;
+        for (; d < ft->sure; d++)
             for (int j = 0; j < GROUP; j++)
                 at[j] = step_double(f, t, nodes, at[j], x + (r + (size_t)j) * nf, round);
+        for (; d < ft->depth; d++) {
+            int moved = 0;
+            for (int j = 0; j < GROUP; j++) {
+                int32_t next = step_double(f, t, nodes, at[j], x + (r + (size_t)j) * nf, round);
+                moved |= next != at[j];
+                at[j] = next;
+            }
+            if (!moved)
+                break;
+        }
         for (int j = 0; j < GROUP; j++)
             o[(r + (size_t)j) * ng] += nodes[at[j]].s.d;
     }
     for (; r < rows; r++) {
         int32_t at = 0;
-        for (int32_t d = 0; d < ft->depth; d++)
-            at = step_double(f, t, nodes, at, x + r * nf, round);
+        for (int32_t d = 0; d < ft->depth; d++) {
+            int32_t next = step_double(f, t, nodes, at, x + r * nf, round);
+            if (next == at)
+                break;
+            at = next;
+        }
         o[r * ng] += nodes[at].s.d;
     }
 }
