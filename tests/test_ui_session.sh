@@ -216,12 +216,37 @@ ok $? "and the explorer stays where it was"
 compare open-candidates.txt
 compare open-completed.txt
 compare open-iris.txt
-grep -q "diabetes/data.csv' --model .*diabetes/xgboost.json' .*--rows 0 " "$W/x/both.sh" &&
-    grep -q "iris/data.csv' --model .*iris/xgboost.json' .*--rows 0 " "$W/x/both.sh"
+grep -q "diabetes/data.csv'* --model .*diabetes/xgboost.json'* .*--rows 0 " "$W/x/both.sh" &&
+    grep -q "iris/data.csv'* --model .*iris/xgboost.json'* .*--rows 0 " "$W/x/both.sh"
 ok $? "the session keeps what was computed on both datasets"
 (cd "$TMP" && GLASSBOX="$GB" sh "$W/x/both.sh" "$TMP/replay2") >"$TMP/replay2.log" 2>&1
 ok $? "and runs"
 sed 's/^/#   /' "$TMP/replay2.log" | head -5
+
+# --- a global view records its batch commands too
+cat >"$TMP/global.keys" <<KEYS
+u
+e
+x/summary.csv
+<Enter>
+S
+<C-u>
+x/global.sh
+<Enter>
+KEYS
+run global -- --data "$D" --model "$M"
+ok $? "summary: exit status 0"
+(cd "$TMP" && GLASSBOX="$GB" sh "$W/x/global.sh" "$TMP/replay3") >"$TMP/replay3.log" 2>&1
+ok $? "a session with the summary runs"
+sed 's/^/#   /' "$TMP/replay3.log" | head -5
+awk -F, 'NR > 1 { print $1 "," $2 }' "$W/x/summary.csv" >"$TMP/ui-sum"
+awk -F, 'NR > 1 { print $1 "," $2 }' "$TMP/replay3/01-summary.csv" >"$TMP/cli-sum" 2>/dev/null
+[ -s "$TMP/ui-sum" ] && cmp -s "$TMP/ui-sum" "$TMP/cli-sum"
+ok $? "the summary's mean |SHAP| equal the replayed glassbox summary's"
+awk -F, 'NR > 1 { print $1 "," $3 "," $4 }' "$W/x/summary.csv" | sort >"$TMP/ui-imp"
+sort "$TMP/replay3/02-importance.csv" 2>/dev/null | grep -v '^feature,' >"$TMP/cli-imp"
+[ -s "$TMP/ui-imp" ] && cmp -s "$TMP/ui-imp" "$TMP/cli-imp"
+ok $? "and its permutation importance the replayed glassbox importance's"
 
 # --- an empty session is not saved
 printf 'S\n:dump %s\n' "$O/session-empty.txt" >"$TMP/empty.keys"

@@ -102,7 +102,9 @@ static run *find_or_add(ui_app *app, run *key)
             continue;
         if ((key->kind == RUN_EXPLAIN && ui_params_same(&r->params, &key->params) &&
              r->params.method == key->params.method) ||
-            (key->kind == RUN_INTERACTIONS && r->group == key->group)) {
+            (key->kind == RUN_INTERACTIONS && r->group == key->group) ||
+            (key->kind == RUN_COMMAND && r->command && key->command && strcmp(r->command, key->command) == 0 &&
+             strcmp(r->args ? r->args : "", key->args ? key->args : "") == 0)) {
             run_free(key);
             return r;
         }
@@ -191,9 +193,14 @@ void ui_session_interactions(ui_app *app, const size_t *rows, size_t n, int g)
 
 /* ------------------------------------------------------------ the script */
 
-/* s in single quotes, each ' written as '\''. */
+/* s as one shell word: as it is when every byte is safe, else in single
+ * quotes, each ' written as '\''. */
 static void quote(FILE *fp, const char *s)
 {
+    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+") == strlen(s)) {
+        fputs(s, fp);
+        return;
+    }
     fputc('\'', fp);
     for (; *s; s++) {
         if (*s == '\'')
