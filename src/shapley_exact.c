@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "mem_limits.h"
+
 enum { BLOCK = 256 };
 
 /* 1 / (P * C(P - 1, k)) */
@@ -38,8 +40,11 @@ int gb_shapley_exact_row(gb_game *g, double *phi, const atomic_int *cancel, gb_e
     if (P > GB_EXACT_MAX_PLAYERS) {
         char cost[256];
         gb_shapley_exact_cost(g, cost, sizeof cost);
-        return gb_error_set(err, "--method exact: %d features vary against the background, more than %d; %s "
-                            "(use kernelshap, permutation or treeshap-int)", P, GB_EXACT_MAX_PLAYERS, cost);
+        /* Worded like the memory refusals (mem_limits.h): what, the cost,
+         * the limit, what to do instead. */
+        return gb_error_set(err, "--method exact: %d features vary against the background; %s (limit %d "
+                            "varying features): use kernelshap, permutation or treeshap-int", P, cost,
+                            GB_EXACT_MAX_PLAYERS);
     }
     size_t words = g->words;
     uint64_t *masks = gb_malloc(BLOCK, words * sizeof *masks, err);
@@ -145,8 +150,18 @@ void gb_shapley_exact_cost(gb_game *g, char *buf, size_t size)
         if (dt > 0)
             rate = (double)n / dt;
     }
-    int used = snprintf(buf, size, "exact values need 2^%d = %.0f coalitions x %zu background rows = %.3g model "
-                        "evaluations", g->n_players, coalitions, bg->n, evals);
+    char nc[32], ne[32];
+    uint64_t n_evals = gb_estimate_exact_evals(g->n_players, bg->n);
+    if (g->n_players < 64)
+        gb_limit_format_count(UINT64_C(1) << g->n_players, nc, sizeof nc);
+    else
+        snprintf(nc, sizeof nc, "%.3g", coalitions);
+    if (n_evals < UINT64_MAX)
+        gb_limit_format_count(n_evals, ne, sizeof ne);
+    else
+        snprintf(ne, sizeof ne, "%.3g", evals);
+    int used = snprintf(buf, size, "exact values would need 2^%d = %s coalitions x %zu background rows = %s model "
+                        "evaluations", g->n_players, nc, bg->n, ne);
     if (rate > 0 && used > 0 && (size_t)used < size) {
         char t[64];
         human_time(coalitions / rate, t, sizeof t);

@@ -22,9 +22,9 @@
  * players, out of memory). */
 int gb_shapley_exact_row(gb_game *g, double *phi, const atomic_int *cancel, gb_error *err);
 
-/* "2^25 = 33554432 coalitions x 100 background rows = 3.36e+09 model
- * evaluations" and, from a short timed run on this game, "about 2.1 hours
- * on one thread"; written into buf. */
+/* "exact values would need 2^25 = 33,554,432 coalitions x 100 background
+ * rows = 3,355,443,200 model evaluations" and, from a short timed run on
+ * this game, "about 2.1 hours on one thread"; written into buf. */
 void gb_shapley_exact_cost(gb_game *g, char *buf, size_t size);
 
 #endif

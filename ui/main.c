@@ -22,6 +22,10 @@
 #include "open_file.h"
 #include "session.h"
 
+/* Last: term.h defines a macro for every capability name (lines, columns,
+ * ...), which must not reach the headers above. */
+#include <term.h>
+
 static volatile sig_atomic_t curses_active;
 
 static void restore_terminal(void)
@@ -108,17 +112,21 @@ static int start_curses(int scripted, FILE **tty, gb_error *err)
                 return gb_error_set(err, "standard input is not a terminal and /dev/tty cannot be opened: the "
                                     "explorer needs a keyboard (the batch commands do not; see glassbox --help)");
         }
-        if (!newterm(NULL, stdout, in))
+        /* Ask terminfo first: a newterm that fails leaks its screen, and
+         * without cursor addressing nothing could be drawn in place. */
+        int errret = 0;
+        if (setupterm(NULL, STDOUT_FILENO, &errret) != OK)
             return gb_error_set(err, "cannot use the terminal (TERM=%s): no terminfo entry for it; try "
                                 "TERM=xterm, or the batch commands (see glassbox --help)", term ? term : "");
-        /* Without cursor addressing nothing could be drawn where it belongs. */
         const char *cup = tigetstr("cup");
-        if (!cup || cup == (char *)-1) {
-            endwin();
+        int can_move = cup && cup != (char *)-1;
+        del_curterm(cur_term);
+        if (!can_move)
             return gb_error_set(err, "the terminal (TERM=%s) cannot move the cursor, which the explorer "
                                 "needs; try TERM=xterm, or the batch commands (see glassbox --help)",
                                 term ? term : "");
-        }
+        if (!newterm(NULL, stdout, in))
+            return gb_error_set(err, "cannot use the terminal (TERM=%s)", term ? term : "");
     }
     curses_active = 1;
     cbreak();
