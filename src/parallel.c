@@ -104,5 +104,8 @@ gb_job_status gb_parallel_run(const gb_job_ctl *ctl, size_t n_items, gb_item_fn 
         gb_error_set(err, "cancelled");
         return GB_JOB_CANCELLED;
     }
+    /* Only the calling thread reports, and the others may have taken every
+     * item before it looked: the end of the range is always reported. */
+    gb_job_progress(ctl, hi);
     return GB_JOB_OK;
 }
