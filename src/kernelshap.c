@@ -469,13 +469,6 @@ static int converged(const ks *k, const double *se_p, double tol)
 static int ks_alloc(ks *k, size_t budget, gb_error *err)
 {
     size_t P = (size_t)k->P, G = (size_t)k->G, words = k->g->words;
-    k->room = 256;
-    k->T = gb_malloc(G, sizeof *k->T, err);
-    k->K = gb_calloc(P + 1, sizeof *k->K, err);
-    k->cdf = gb_malloc(P + 1, sizeof *k->cdf, err);
-    k->A_enum = gb_calloc(2 * P * (P + G), sizeof *k->A_enum, err);
-    k->z = gb_malloc(k->room, k->pw * sizeof *k->z, err);
-    k->y = gb_malloc(k->room, 2 * G * sizeof *k->y, err);
     /* The stored pairs grow up to the budget: refuse now rather than
      * run out of memory half way through a row. */
     char count[32];
@@ -483,6 +476,7 @@ static int ks_alloc(ks *k, size_t budget, gb_error *err)
     if (gb_limit_check(gb_limit_mul(budget, gb_limit_add(k->pw, 2 * G) * sizeof(double)), "pass fewer --samples",
                        err, "KernelSHAP with %s samples per row", count))
         return -1;
+    k->room = 256;
     k->T = gb_malloc(G, sizeof *k->T, err);
     k->K = gb_calloc(P + 1, sizeof *k->K, err);
     k->cdf = gb_malloc(P + 1, sizeof *k->cdf, err);
