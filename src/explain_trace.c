@@ -264,7 +264,7 @@ int gb_explain_trace_row(gb_explainer *ex, size_t row, int group, size_t max_rec
                        : t->method == GB_METHOD_PERMUTATION ? GB_RNG_PERMUTATION
                                                             : GB_RNG_LIME;
     double *x = gb_malloc((size_t)pt.model->n_features, sizeof *x, err);
-    gsl_rng *rng = x ? gb_rng_new(pt.opt->seed, purpose, row, err) : NULL;
+    gsl_rng *rng = x ? gb_rng_new(pt.opt->seed, purpose, pt.opt->row_base + row, err) : NULL;
     int rc = -1;
     if (rng) {
         gb_binding_row(pt.binding, pt.ds, row, x);
