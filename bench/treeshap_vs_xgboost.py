@@ -7,12 +7,16 @@ reporting medians:
   - XGBoost  Booster.predict(pred_contribs=True) with nthread=1 / all cores
   - glassbox explain --threads 1 / all cores (whole command: load + explain + write)
 and prints the ratio glassbox / XGBoost (below 1 means glassbox is faster).
+Both wall-clock time and CPU time (all threads; for glassbox the child
+process's user + system time) are reported: on a machine other jobs load,
+CPU time is the steadier measure of work, wall time the one a user waits.
 It also checks that the two agree (max relative difference).
 
     /usr/bin/python3 bench/treeshap_vs_xgboost.py [--rows 1000] [--repeats 3] [--glassbox PATH]
 """
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import time
@@ -51,16 +55,21 @@ def time_xgboost(model, X, names, nthread):
     booster = xgb.Booster(model_file=model)
     booster.set_param({"nthread": nthread})
     dm = xgb.DMatrix(X, feature_names=names, nthread=nthread)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     out = booster.predict(dm, pred_contribs=True)
-    return time.perf_counter() - t, out
+    return time.perf_counter() - t, time.process_time() - c, out
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def time_glassbox(glassbox, model, data, rows, threads):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), children_cpu()
     res = subprocess.run([glassbox, "explain", "--data", data, "--model", model, "--rows", f"0-{rows - 1}",
                           "--threads", str(threads)], check=True, capture_output=True, text=True)
-    return time.perf_counter() - t, res.stdout
+    return time.perf_counter() - t, children_cpu() - c, res.stdout
 
 
 def main():
@@ -74,20 +83,26 @@ def main():
         names = f.readline().strip().split(",")
     X = np.loadtxt(data, delimiter=",", skiprows=1, max_rows=a.rows)
     cores = os.cpu_count()
-    print(f"model: 500 trees, depth 8, 50 features, binary; rows: {a.rows}; cores: {cores}")
+    print(f"model: 500 trees, depth 8, 50 features, binary; rows: {a.rows}; cores: {cores}; "
+          f"load average {os.getloadavg()[0]:.1f}")
     for threads in sorted({1, cores}):
-        tx, tg = [], []
+        tx, tg, cx, cg = [], [], [], []
         for _ in range(a.repeats):
-            t, ref = time_xgboost(model, X, names, threads)
+            t, c, ref = time_xgboost(model, X, names, threads)
             tx.append(t)
-            t, out = time_glassbox(a.glassbox, model, data, a.rows, threads)
+            cx.append(c)
+            t, c, out = time_glassbox(a.glassbox, model, data, a.rows, threads)
             tg.append(t)
+            cg.append(c)
         got = np.array([[float(v) for v in line.split(",")[2:-1]] for line in out.strip().split("\n")[1:]])
         diff = np.max(np.abs(got - ref) / np.maximum(1, np.abs(ref)))
         mx, mg = statistics.median(tx), statistics.median(tg)
+        ux, ug = statistics.median(cx), statistics.median(cg)
         print(f"threads {threads}: xgboost pred_contribs {mx * 1000:.0f} ms ({mx / a.rows * 1000:.2f} ms/row), "
               f"glassbox explain {mg * 1000:.0f} ms ({mg / a.rows * 1000:.2f} ms/row), "
               f"ratio glassbox/xgboost {mg / mx:.2f}, max rel diff {diff:.1e}")
+        print(f"threads {threads}: CPU time: xgboost {ux / a.rows * 1000:.2f} ms/row, "
+              f"glassbox {ug / a.rows * 1000:.2f} ms/row, ratio glassbox/xgboost {ug / ux:.2f}")
 
 
 if __name__ == "__main__":

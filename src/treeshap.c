@@ -1,6 +1,11 @@
-/* treeshap.c: exact path-dependent TreeSHAP over a gb_model (see treeshap.h).
+/* treeshap.c: exact path-dependent TreeSHAP over a gb_model (see treeshap.h):
+ * the compact copy of the trees, and the classic path algorithm.
  *
- * This is the product's hot loop, so gb_treeshap_new copies every tree into
+ * gb_treeshap_row uses the quadrature walk of treeshap_fast.c; the classic
+ * algorithm here is gb_treeshap_row_classic (the reference the tests hold
+ * the fast walk to) and the conditioned walk of interaction values.
+ *
+ * TreeSHAP is the product's hot loop, so gb_treeshap_new copies every tree into
  * one compact array laid out in depth-first preorder (a node's left child is
  * the next node, so the recursion walks memory forwards), with the zero
  * fractions cover_child / cover_node already divided out and the reciprocals
@@ -27,51 +32,14 @@
  * what keeps UNWIND from ever dividing by a zero fraction.  Zero fractions
  * are clamped to [0, 1] (a child cannot hold more weight than its parent),
  * so an inconsistent file cannot overflow the arithmetic. */
-#include "treeshap.h"
+#include "treeshap_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* One node of the compact copy: the model's node, with its children
- * renumbered to preorder indices within the tree (the left child is the next
- * node) so that gb_node_next on the copy names the hot child directly, and
- * the zero fractions of the two children.  A leaf is nd.left < 0; its value
- * stays in nd.value. */
-typedef struct ts_node {
-    gb_node nd;
-    double zl, zr;
-} ts_node;
-
-typedef struct ts_tree {
-    size_t begin;        /* first node in gb_treeshap.nodes */
-    int32_t group;
-} ts_tree;
-
-struct gb_treeshap {
-    const gb_model *m;
-    int n_features;
-    int n_groups;
-    int max_depth;   /* edges on the longest root-to-leaf path of any tree */
-    size_t n_trees;
-    double *base;    /* [n_groups] */
-    ts_tree *trees;
-    ts_node *nodes;
-    double *inv;     /* inv[k] = 1 / k for k = 1 .. max_depth + 3 */
-    size_t path_len; /* path elements a workspace needs */
-};
-
-/* One element of the path of unique features from the root. */
-typedef struct ts_elem {
-    double w;  /* weight of subsets of each size (the "pweight") */
-    double z;  /* fraction of zero (absent-feature) paths flowing through */
-    int32_t f; /* feature, -1 for the root's dummy element */
-    int32_t o; /* 1 if x follows this branch, else 0 */
-} ts_elem;
-
-struct gb_treeshap_ws {
-    ts_elem *path;
-    double *x;   /* the row after gb_model_input */
-};
+typedef gb_ts_node ts_node;
+typedef gb_ts_tree ts_tree;
+typedef gb_ts_elem ts_elem;
 
 /* Everything the recursion over one tree reads, passed as one pointer. */
 typedef struct ts_walk {
@@ -199,7 +167,11 @@ void gb_treeshap_free(gb_treeshap *ts)
     free(ts->base);
     free(ts->trees);
     free(ts->nodes);
+    free(ts->fnodes);
     free(ts->inv);
+    free(ts->quad_t);
+    free(ts->quad_c);
+    free(ts->quad_cold);
     free(ts);
 }
 
@@ -218,6 +190,7 @@ static int plan(gb_treeshap *ts, const gb_model *m, int32_t *stack, int32_t *dep
         if (measure_tree(m, &m->trees[t], t, stack, depth_of, seen, &n, &depth, err))
             return -1;
         *total += n;
+        ts->trees[t].n_quad = gb_treeshap_quad_points(depth);
         if (depth > ts->max_depth)
             ts->max_depth = depth;
     }
@@ -232,6 +205,13 @@ static int fill(gb_treeshap *ts, const gb_model *m, int32_t *stack, int32_t *slo
     for (size_t t = 0; t < m->n_trees; t++) {
         const gb_tree *tr = &m->trees[t];
         size_t n = flatten_tree(tr, ts->nodes + at, stack, slots);
+        for (size_t k = at; k < at + n; k++) {
+            const ts_node *c = &ts->nodes[k];
+            int leaf = c->nd.left < 0;
+            ts->fnodes[k] = (gb_ts_fnode){.a = leaf ? c->nd.value : c->nd.split, .zl = c->zl, .zr = c->zr,
+                                          .feature = leaf ? -1 : c->nd.feature, .right = c->nd.right,
+                                          .flags = c->nd.flags};
+        }
         ts->trees[t].begin = at;
         ts->trees[t].group = tr->group;
         ts->base[tr->group] += tree_mean(ts->nodes + at, n, scratch);
@@ -267,17 +247,18 @@ gb_treeshap *gb_treeshap_new(const gb_model *m, gb_error *err)
     unsigned char *seen = aux ? gb_malloc((size_t)biggest + 1, 1, err) : NULL;
     double *scratch = seen ? gb_malloc((size_t)biggest + 1, sizeof *scratch, err) : NULL;
     size_t total = 0;
-    int rc = scratch ? plan(ts, m, stack, aux, seen, &total, err) : -1;
+    ts->trees = scratch ? gb_calloc(m->n_trees ? m->n_trees : 1, sizeof *ts->trees, err) : NULL;
+    int rc = ts->trees ? plan(ts, m, stack, aux, seen, &total, err) : -1;
     if (rc == 0) {
         size_t levels = (size_t)ts->max_depth + 2;
         /* Level k of the recursion copies at most k + 1 elements after the
          * previous levels' ones. */
         ts->path_len = levels * (levels + 1) / 2 + levels;
         ts->base = gb_calloc((size_t)m->n_groups, sizeof *ts->base, err);
-        ts->trees = ts->base ? gb_calloc(m->n_trees, sizeof *ts->trees, err) : NULL;
-        ts->nodes = ts->trees ? gb_malloc(total, sizeof *ts->nodes, err) : NULL;
-        ts->inv = ts->nodes ? gb_malloc(levels + 2, sizeof *ts->inv, err) : NULL;
-        rc = ts->inv ? 0 : -1;
+        ts->nodes = ts->base ? gb_malloc(total ? total : 1, sizeof *ts->nodes, err) : NULL;
+        ts->fnodes = ts->nodes ? gb_malloc(total ? total : 1, sizeof *ts->fnodes, err) : NULL;
+        ts->inv = ts->fnodes ? gb_malloc(levels + 2, sizeof *ts->inv, err) : NULL;
+        rc = ts->inv ? gb_treeshap_quad_init(ts, err) : -1;
     }
     if (rc == 0) {
         ts->inv[0] = 0.0;
@@ -308,7 +289,7 @@ gb_treeshap_ws *gb_treeshap_ws_new(const gb_treeshap *ts, gb_error *err)
         return NULL;
     ws->path = gb_malloc(ts->path_len, sizeof *ws->path, err);
     ws->x = ws->path ? gb_malloc((size_t)ts->n_features, sizeof *ws->x, err) : NULL;
-    if (!ws->x) {
+    if (!ws->x || gb_treeshap_fast_ws_init(ts, ws, err)) {
         gb_treeshap_ws_free(ws);
         return NULL;
     }
@@ -321,6 +302,11 @@ void gb_treeshap_ws_free(gb_treeshap_ws *ws)
         return;
     free(ws->path);
     free(ws->x);
+    free(ws->fpath);
+    free(ws->fprod);
+    free(ws->fhot);
+    free(ws->fsum);
+    free(ws->fslot);
     free(ws);
 }
 
@@ -495,7 +481,7 @@ static void recurse(const ts_walk *wk, int32_t i, ts_elem *parent, int l, double
         recurse(wk, cold, p, l + 1, zc, 0, nd->feature);
 }
 
-void gb_treeshap_row(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x, double *phi)
+void gb_treeshap_row_classic(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x, double *phi)
 {
     const gb_model *m = ts->m;
     size_t width = (size_t)ts->n_features + 1;
@@ -510,6 +496,17 @@ void gb_treeshap_row(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x,
         wk.phi = phi + (size_t)tr->group * width;
         recurse(&wk, 0, ws->path, 0, 1.0, 1, -1);
     }
+    for (int g = 0; g < ts->n_groups; g++)
+        phi[(size_t)g * width + (size_t)ts->n_features] = ts->base[g];
+}
+
+void gb_treeshap_row(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x, double *phi)
+{
+    size_t width = (size_t)ts->n_features + 1;
+    for (int f = 0; f < ts->n_features; f++)
+        ws->x[f] = gb_model_input(ts->m, x[f]);
+    memset(phi, 0, (size_t)ts->n_groups * width * sizeof *phi);
+    gb_treeshap_fast_walk(ts, ws, phi);
     for (int g = 0; g < ts->n_groups; g++)
         phi[(size_t)g * width + (size_t)ts->n_features] = ts->base[g];
 }

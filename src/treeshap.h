@@ -34,6 +34,10 @@ void gb_treeshap_ws_free(gb_treeshap_ws *ws);
  * values (the function applies the model's input rounding itself). */
 void gb_treeshap_row(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x, double *phi);
 
+/* The same numbers (to rounding) by the classic path algorithm, EXTEND and
+ * UNWIND: slower, kept as the reference gb_treeshap_row is tested against. */
+void gb_treeshap_row_classic(const gb_treeshap *ts, gb_treeshap_ws *ws, const double *x, double *phi);
+
 /* Conditioned TreeSHAP, the building block of SHAP interaction values
  * (XGBoost's TreeShap with a condition): feature cond_feature leaves the
  * game and is held present (cond > 0: x follows its own branch) or absent
