@@ -210,7 +210,7 @@ ok $? "multiclass model: exit status 0"
 compare iris-explain.txt
 compare iris-class2.txt
 
-# --- not-yet-available views, unknown keys, cancel with nothing running
+# --- the summary opened from the table (its screens: test_ui_global.sh), an unknown key, Esc with nothing running
 cat >"$TMP/misc.keys" <<EOF
 u
 :dump $O/msg-summary.txt

@@ -104,15 +104,6 @@ void ui_loop_restart(ui_app *app)
 }
 
 /* Opens a screen that another module provides, if it is linked in. */
-static int open_optional(ui_app *app, const ui_screen_ops *ops, const char *what, const char *issue)
-{
-    if (!ops) {
-        ui_msg(app, "the %s view is not available yet (%s)", what, issue);
-        return UI_REDRAW;
-    }
-    return ui_push(app, ops);
-}
-
 /* Tab: the next top-level pane after the one on top. */
 static void next_pane(ui_app *app, int dir)
 {
@@ -163,11 +154,11 @@ static int global_key(ui_app *app, int key)
         return ui_push(app, &ui_screen_help);
     case 'm': return ui_top(app)->ops == &ui_screen_method ? UI_REDRAW : ui_push(app, &ui_screen_method);
     case 'w': return ui_push(app, &ui_screen_how);
-    case 'c': return open_optional(app, &ui_screen_compare, "compare", "issue 5, in progress");
-    case 's': return open_optional(app, &ui_screen_scatter, "scatter/dependence", "issue 5, in progress");
-    case 'u': return open_optional(app, &ui_screen_summary, "summary", "issue 5");
-    case 'p': return open_optional(app, &ui_screen_pdp, "PDP/ICE/ALE", "issue 5");
-    case 'd': return open_optional(app, &ui_screen_surrogate, "surrogate", "issue 5");
+    case 'c': return ui_push(app, &ui_screen_compare);
+    case 's': return ui_push(app, &ui_screen_scatter);
+    case 'u': return ui_push(app, &ui_screen_summary);
+    case 'p': return ui_push(app, &ui_screen_pdp);
+    case 'd': return ui_push(app, &ui_screen_surrogate);
     case 't':
         while (app->depth > 1)
             close_top(app);

@@ -22,9 +22,8 @@
  * screen draws "computing" until the job's finish callback stores the
  * result and the loop redraws.
  *
- * Screens of other modules (scatter, compare, ...) plug in by defining
- * their ui_screen_ops; the loop finds them through weak references, so a
- * screen that is not linked in yet shows "not available yet". */
+ * Each screen defines its ui_screen_ops in its own file; the loop opens
+ * them by the keys listed in screen_help.c. */
 #ifndef GB_UI_SCREEN_H
 #define GB_UI_SCREEN_H
 
@@ -111,11 +110,10 @@ extern const ui_screen_ops ui_screen_explain;
 extern const ui_screen_ops ui_screen_method;
 extern const ui_screen_ops ui_screen_help;
 extern const ui_screen_ops ui_screen_how;
-/* Provided by other modules as they land (weak: may be absent). */
-extern const ui_screen_ops ui_screen_scatter __attribute__((weak));
-extern const ui_screen_ops ui_screen_compare __attribute__((weak));
-extern const ui_screen_ops ui_screen_summary __attribute__((weak));
-extern const ui_screen_ops ui_screen_pdp __attribute__((weak));
-extern const ui_screen_ops ui_screen_surrogate __attribute__((weak));
+extern const ui_screen_ops ui_screen_scatter;
+extern const ui_screen_ops ui_screen_compare;
+extern const ui_screen_ops ui_screen_summary;
+extern const ui_screen_ops ui_screen_pdp;
+extern const ui_screen_ops ui_screen_surrogate;
 
 #endif

@@ -534,15 +534,6 @@ static void rows_answer(ui_app *app, const char *text, void *ctx)
     s->stopped = 0; /* the next draw asks for it (after a running job) */
 }
 
-static int open_scatter(ui_app *app, const ui_screen_ops *ops)
-{
-    if (!ops) {
-        ui_msg(app, "the dependence plot is not available in this build");
-        return UI_REDRAW;
-    }
-    return ui_push(app, ops);
-}
-
 static int summary_key(ui_screen *scr, ui_app *app, int key)
 {
     summary_state *s = scr->state;
@@ -577,7 +568,7 @@ static int summary_key(ui_screen *scr, ui_app *app, int key)
         int order[m > 0 ? m : 1];
         order_features(s, gv_group(app), order);
         app->feature = order[s->cursor];
-        return open_scatter(app, &ui_screen_scatter);
+        return ui_push(app, &ui_screen_scatter);
     }
     default: return UI_UNHANDLED;
     }
