@@ -305,10 +305,10 @@ static int run(explain_opts *o, gb_outfile *out, gb_outfile *se_out, gb_error *e
     sw.fp = se_out ? se_out->fp : NULL;
     sw.format = CLI_FORMAT_CSV;
     sw.se_mode = 1;
-    explain_writer_begin(&w);
-    if (se_out)
-        explain_writer_begin(&sw);
-    int rc = 0;
+    /* The header waits for the first batch: a refusal found while
+     * explaining it (exact Shapley's cost depends on the row) then leaves
+     * standard output empty instead of a header with no rows. */
+    int rc = 0, begun = 0;
     uint64_t evals = 0;
     double t0 = now();
     for (size_t at = 0; at < n_rows && rc == 0; at += BATCH_ROWS) {
@@ -328,6 +328,12 @@ static int run(explain_opts *o, gb_outfile *out, gb_outfile *se_out, gb_error *e
                          add);
             rc = -1;
         } else {
+            if (!begun) {
+                explain_writer_begin(&w);
+                if (se_out)
+                    explain_writer_begin(&sw);
+                begun = 1;
+            }
             explain_writer_rows(&w, rows + at, &res);
             if (se_out)
                 explain_writer_rows(&sw, rows + at, &res);
@@ -336,6 +342,11 @@ static int run(explain_opts *o, gb_outfile *out, gb_outfile *se_out, gb_error *e
     }
     double dt = now() - t0;
     if (rc == 0) {
+        if (!begun) {
+            explain_writer_begin(&w);
+            if (se_out)
+                explain_writer_begin(&sw);
+        }
         explain_writer_end(&w);
         if (o->stats)
             fprintf(stderr, "glassbox: %s: %zu rows in %.3f s: %.4g rows/s, %llu model evaluations, %.4g/s\n",
