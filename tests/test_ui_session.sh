@@ -248,6 +248,42 @@ sort "$TMP/replay3/02-importance.csv" 2>/dev/null | grep -v '^feature,' >"$TMP/c
 [ -s "$TMP/ui-imp" ] && cmp -s "$TMP/ui-imp" "$TMP/cli-imp"
 ok $? "and its permutation importance the replayed glassbox importance's"
 
+# --- the PDP and surrogate screens record theirs (every plot computed:
+# age and sex on the way to bmi, then the tree and its curve)
+cat >"$TMP/plots.keys" <<KEYS
+p
+l
+l
+e
+x/pdp.csv
+<Enter>
+q
+d
+e
+x/surrogate.csv
+<Enter>
+S
+<C-u>
+x/plots.sh
+<Enter>
+KEYS
+run plots -- --data "$D" --model "$M"
+ok $? "pdp and surrogate: exit status 0"
+(cd "$TMP" && GLASSBOX="$GB" sh "$W/x/plots.sh" "$TMP/replay4") >"$TMP/replay4.log" 2>&1
+ok $? "a session with a PDP and a surrogate runs"
+sed 's/^/#   /' "$TMP/replay4.log" | head -5
+[ -s "$W/x/pdp.csv" ] && cmp -s "$W/x/pdp.csv" "$TMP/replay4/03-pdp.csv"
+ok $? "the PDP and its ICE curves equal the replayed glassbox pdp's, byte for byte"
+grep -q "pdp .*--feature bmi .*--ice --ice-rows 20" "$W/x/plots.sh"
+ok $? "the pdp command names the feature and the ICE curves"
+sed -n '/^depth,r2,class_agreement$/,/^$/p' "$TMP/replay4/05-distill.csv" 2>/dev/null | sed '/^$/d' >"$TMP/cli-curve"
+cut -d, -f1-3 "$W/x/surrogate.csv" >"$TMP/ui-curve"
+[ -s "$TMP/ui-curve" ] && cmp -s "$TMP/ui-curve" "$TMP/cli-curve"
+ok $? "the surrogate's fidelity curve equals the replayed glassbox distill --curve's"
+r2=$(sed -n 's/^fidelity (held out): R^2 \([^,]*\).*/\1/p' "$TMP/replay4/04-distill.csv" 2>/dev/null)
+[ -n "$r2" ] && grep -q "distill .*--depth 3 " "$W/x/plots.sh"
+ok $? "the surrogate tree's command: depth 3 (held-out R² $r2)"
+
 # --- an empty session is not saved
 printf 'S\n:dump %s\n' "$O/session-empty.txt" >"$TMP/empty.keys"
 run empty -- --data "$D" --model "$M"

@@ -20,6 +20,7 @@
 #include "canvas_plot.h"
 #include "global_jobs.h"
 #include "loop.h"
+#include "session.h"
 
 enum { INK_ICE = 0, INK_AXIS = 1, INK_LABEL = 2, INK_TITLE = 4, INK_GUIDE = 5, INK_PD = 6, INK_MARK = 7 };
 enum { GRID_DEFAULT = 20, ICE_DEFAULT = 20 };
@@ -81,9 +82,50 @@ static void job_ctx_free(pdp_job *c)
     free(c);
 }
 
+/* The session log's command for this plot: glassbox pdp with the same
+ * feature, grid, rows, seed and curves gives the same numbers. */
+static void record(ui_app *app, const pdp_key *k)
+{
+    char nb[64], grid[32], want[32], seed[32], group[32], ice[32];
+    snprintf(grid, sizeof grid, "%d", k->grid);
+    snprintf(want, sizeof want, "%zu", k->want);
+    snprintf(seed, sizeof seed, "%lu", (unsigned long)k->seed);
+    snprintf(group, sizeof group, "%d", k->group);
+    snprintf(ice, sizeof ice, "%zu", k->ice);
+    const char *args[16];
+    int n = 0;
+    args[n++] = "--feature";
+    args[n++] = ui_feature_name(app, k->feature, nb, sizeof nb);
+    args[n++] = "--grid";
+    args[n++] = grid;
+    if (k->want) {
+        args[n++] = "--sample";
+        args[n++] = want;
+    }
+    args[n++] = "--seed";
+    args[n++] = seed;
+    if (app->model->n_groups > 1) {
+        args[n++] = "--class";
+        args[n++] = group;
+    }
+    if (k->ale) {
+        args[n++] = "--ale";
+    } else if (k->ice > 0) {
+        args[n++] = "--ice";
+        args[n++] = "--ice-rows";
+        args[n++] = ice;
+        if (k->centred)
+            args[n++] = "--centred";
+    }
+    args[n] = NULL;
+    ui_session_command(app, "pdp", args);
+}
+
 static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *err)
 {
     pdp_job *c = vctx;
+    if (st == GB_JOB_OK)
+        record(app, &c->key);
     pdp_state *s = gv_owner(app, &ui_screen_pdp, c);
     if (s) {
         s->job = NULL;

@@ -20,6 +20,7 @@
 #include "canvas_plot.h"
 #include "global_jobs.h"
 #include "loop.h"
+#include "session.h"
 
 enum { INK_LINE = 0, INK_AXIS = 1, INK_LABEL = 2, INK_AGREE = 3, INK_TITLE = 4, INK_MARK = 6 };
 enum { DEPTH_DEFAULT = 3, DEPTH_MAX = 12, LINE_MAX = 200 };
@@ -63,10 +64,26 @@ static gb_job_status job_run(ui_job *job, void *vctx, gb_error *err)
 
 static void build_lines(ui_app *app, surrogate_state *s);
 
+/* The session log's command: glassbox distill with the same depth and
+ * seed fits the same tree (and, with --curve, the same curve). */
+static void record(ui_app *app, int depth, unsigned long seed, int curve)
+{
+    char d[32], sd[32];
+    snprintf(d, sizeof d, "%d", depth);
+    snprintf(sd, sizeof sd, "%lu", seed);
+    const char *tree[] = {"--depth", d, "--seed", sd, "--linear", "0", NULL};
+    const char *with_curve[] = {"--depth", d, "--seed", sd, "--curve", "--linear", "0", NULL};
+    ui_session_command(app, "distill", curve ? with_curve : tree);
+}
+
 static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *err)
 {
     surrogate_job *c = vctx;
     surrogate_state *s = gv_owner(app, &ui_screen_surrogate, c);
+    /* The curve job fits a depth-1 tree it does not show: record the
+     * depth on screen, which the same command also fits. */
+    if (st == GB_JOB_OK)
+        record(app, c->curve && s ? s->depth : c->depth, c->seed, c->curve);
     if (s && c->curve) {
         s->job = NULL;
         if (st == GB_JOB_OK) {
