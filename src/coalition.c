@@ -840,8 +840,10 @@ int gb_game_begin(gb_game *g, const gb_coalition *c, gb_coalition_ws *ws, const 
     for (int p = 0; p < g->n_players; p++)
         gb_game_mask_remove(g, g->base, p);
     /* v_empty and v_full are adjacent, as are the two masks. */
-    if (gb_coalition_eval(c, ws, g->base, 2, g->v_empty, cancel))
+    if (gb_coalition_eval(c, ws, g->base, 2, g->v_empty, cancel)) {
+        gb_game_end(g);
         return 1;
+    }
     return 0;
 }
 

@@ -93,7 +93,8 @@ typedef struct gb_game {
 /* Binds ws to row x, finds the players and evaluates v(empty) and v(all).
  * Features that are not players take x's value in every mask (they equal it
  * in every background row, or the model never reads them), so their
- * attribution is exactly 0.  Returns 0, 1 if cancelled, -1 with err set. */
+ * attribution is exactly 0.  Returns 0, 1 if cancelled, -1 with err set;
+ * only after 0 is there a game to end (gb_game_end). */
 int gb_game_begin(gb_game *g, const gb_coalition *c, gb_coalition_ws *ws, const double *x,
                   const atomic_int *cancel, gb_error *err);
 void gb_game_end(gb_game *g);

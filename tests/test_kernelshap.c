@@ -336,6 +336,27 @@ static void test_permutation_two_players(void)
     setup_close(&s);
 }
 
+/* A row cancelled while its game is being set up (v(empty), v(all)) leaves
+ * nothing to free: the explorer's start/cancel storm leaked here under ASan. */
+static void test_begin_cancelled(void)
+{
+    setup s;
+    if (setup_open(&s, "samples/diabetes/data.csv", "samples/diabetes/xgboost.json", 50, GB_SPACE_MARGIN)) {
+        ok(0, "begin cancelled: setup");
+        return;
+    }
+    double *x = malloc(s.nf * sizeof *x);
+    gb_binding_row(&s.b, s.ds, 0, x);
+    atomic_int flag = 1;
+    gb_error err = {{0}};
+    gb_game g;
+    int rc = gb_game_begin(&g, s.c, s.ws, x, &flag, &err);
+    ok(rc == 1 && !g.players && !g.base && !g.v_empty,
+       "a game cancelled while it begins returns 1 and holds nothing (ASan: no leak)");
+    free(x);
+    setup_close(&s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -353,5 +374,6 @@ int main(void)
     test_estimates("kernelshap", gb_kernelshap_row);
     test_estimates("permutation", gb_permutation_row);
     test_permutation_two_players();
+    test_begin_cancelled();
     return tap_done();
 }

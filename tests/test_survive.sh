@@ -118,7 +118,7 @@ ended() {
     ok $? "$2: the terminal is restored (icanon and echo on)"
     [ ! -s "$TMP/stderr" ]
     ok $? "$2: nothing on stderr (no sanitizer report)"
-    sed 's/^/#   /' "$TMP/stderr" | head -5
+    sed 's/^/#   /' "$TMP/stderr" | head -40
 }
 
 UTF8="LC_ALL=C.UTF-8 TERM=xterm-256color"
