@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* refused without saying why */
         return 0;
     }
-    fuzz_exercise_model(m, data, size, FUZZ_RELOAD);
+    fuzz_exercise_model(m, data, size, FUZZ_RELOAD_IF_VALID);
     gb_model_free(m);
     return 0;
 }
