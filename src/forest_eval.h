@@ -8,7 +8,11 @@
  * scikit-learn) and as double otherwise (LightGBM).  Rows are evaluated in
  * blocks, tree after tree, so that one tree's nodes stay in cache while
  * every row of the block walks it, and eight rows walk a tree in step so
- * that their memory loads overlap instead of waiting on each other.
+ * that their memory loads overlap instead of waiting on each other.  Trees
+ * with at most 64 leaves and few nodes for their depth (most of those of
+ * depth 6 or less) are not walked but evaluated whole, every node for a
+ * column of the block at once (forest_mask.h): several times faster on the
+ * shallow ensembles the sampling explainers evaluate thousands of rows of.
  *
  * Results are bit-identical to gb_model_margin: each split decides exactly
  * as gb_node_next (nodes whose rule is more than "x < split, NaN to the
@@ -35,6 +39,10 @@ gb_forest *gb_forest_new(const gb_model *m, gb_error *err);
 void gb_forest_free(gb_forest *f);
 
 const gb_model *gb_forest_model(const gb_forest *f);
+
+/* How many of the trees are evaluated whole, by leaf bitmasks
+ * (forest_mask.h), rather than walked: for tests and benchmarks. */
+size_t gb_forest_n_whole(const gb_forest *f);
 
 /* Margins of n rows stored row-major (n x n_features) into out
  * (n x n_groups); the same numbers as gb_model_margin row by row. */

@@ -5,7 +5,10 @@
  * direction, categorical sets, LightGBM's NaN-as-zero, zero-as-missing and
  * category truncation), with and without float32 comparisons, on rows full
  * of the values where rules differ: NaN, +-0, +-1e-35, thresholds and
- * their neighbours in double and float, negative and huge categories. */
+ * their neighbours in double and float, negative and huge categories.
+ * Both evaluators are covered: the walk and the leaf bitmasks of small
+ * trees (one and two 32-bit words for float32 models), in one model and in
+ * blocks of every length (the vector lanes' tails). */
 #include <glob.h>
 #include <stdint.h>
 #include <string.h>
@@ -171,10 +174,10 @@ static void test_fixture_models(void)
 
 /* A random tree of up to `depth` levels over nf features; categorical
  * nodes point into m->cat_bits (grown here). */
-static int32_t grow(gb_model *m, rng *r, gb_node *nodes, int32_t *n, int depth, int nf)
+static int32_t grow(gb_model *m, rng *r, gb_node *nodes, int32_t *n, int depth, int nf, double p_leaf)
 {
     int32_t self = (*n)++;
-    if (depth == 0 || unif(r) < 0.15) {
+    if (depth == 0 || unif(r) < p_leaf) {
         nodes[self] = tb_leaf(unif(r) * 2 - 1, 1.0);
         return self;
     }
@@ -207,45 +210,92 @@ static int32_t grow(gb_model *m, rng *r, gb_node *nodes, int32_t *n, int depth, 
         for (uint32_t w = 0; w < words; w++)
             m->cat_bits[m->n_cat_bits++] = (uint32_t)next_u64(r);
     }
-    int32_t l = grow(m, r, nodes, n, depth - 1, nf);
-    int32_t rt = grow(m, r, nodes, n, depth - 1, nf);
+    int32_t l = grow(m, r, nodes, n, depth - 1, nf, p_leaf);
+    int32_t rt = grow(m, r, nodes, n, depth - 1, nf, p_leaf);
     nodes[self].left = l;
     nodes[self].right = rt;
     return self;
+}
+
+/* A random model: up to 12 trees, of depth up to 8, some full, so that
+ * some are walked and some evaluated whole, with one or two mask words. */
+static gb_model *random_model(rng *r, int nf, int ng, int float32)
+{
+    gb_model *m = tb_new_model(nf, ng);
+    m->input_float32 = float32;
+    for (int g = 0; g < ng; g++)
+        m->base[g] = unif(r);
+    int n_trees = 1 + (int)below(r, 12);
+    for (int t = 0; t < n_trees; t++) {
+        gb_node nodes[1 << 9];
+        int32_t n = 0;
+        int full = unif(r) < 0.25;
+        grow(m, r, nodes, &n, 1 + (int)below(r, full ? 7 : 8), nf, full ? 0.0 : 0.15);
+        tb_add_tree(m, (int)below(r, (size_t)ng), nodes, n);
+    }
+    return m;
 }
 
 static void test_random_models(void)
 {
     rng r = {42};
     int bad = 0, models = 0;
+    size_t whole = 0, walked = 0;
     char why[200] = "";
-    for (int trial = 0; trial < 60; trial++) {
-        int nf = 1 + (int)below(&r, 8), ng = 1 + (int)below(&r, 3);
-        gb_model *m = tb_new_model(nf, ng);
-        m->input_float32 = trial & 1;
-        for (int g = 0; g < ng; g++)
-            m->base[g] = unif(&r);
-        int n_trees = 1 + (int)below(&r, 12);
-        for (int t = 0; t < n_trees; t++) {
-            gb_node nodes[1 << 8];
-            int32_t n = 0;
-            grow(m, &r, nodes, &n, 1 + (int)below(&r, 6), nf);
-            tb_add_tree(m, (int)below(&r, (size_t)ng), nodes, n);
-        }
+    for (int trial = 0; trial < 80; trial++) {
+        gb_model *m = random_model(&r, 1 + (int)below(&r, 8), 1 + (int)below(&r, 3), trial & 1);
         if (tb_finish(m)) {
             bad++;
             gb_model_free(m);
             continue;
         }
         models++;
-        double *x = tricky_rows(&r, m, 300);
-        if (!same_as_reference(m, x, 300, why, sizeof why) && bad++ == 0)
+        gb_forest *f = gb_forest_new(m, NULL);
+        whole += gb_forest_n_whole(f);
+        walked += m->n_trees - gb_forest_n_whole(f);
+        gb_forest_free(f);
+        /* Blocks of every length up to 64 rows, and several blocks. */
+        size_t n = trial % 4 == 0 ? 300 : 1 + below(&r, 140);
+        double *x = tricky_rows(&r, m, n);
+        if (!same_as_reference(m, x, n, why, sizeof why) && bad++ == 0)
             printf("# trial %d: %s\n", trial, why);
         free(x);
         gb_model_free(m);
     }
-    ok(bad == 0 && models == 60, "60 random models with every split flag, float32 and double: bit-identical (%d differ)",
+    ok(bad == 0 && models == 80, "80 random models with every split flag, float32 and double: bit-identical (%d differ)",
        bad);
+    ok(whole > 100 && walked > 50, "both evaluators ran: %zu trees evaluated whole, %zu walked", whole, walked);
+}
+
+/* Every block length from 1 to 130 rows on one model of mask trees with
+ * one and two words (float32) or 64-bit lanes (double). */
+static void test_block_lengths(void)
+{
+    for (int float32 = 0; float32 < 2; float32++) {
+        rng r = {7 + (uint64_t)float32};
+        gb_model *m = tb_new_model(5, 2);
+        m->input_float32 = float32;
+        for (int t = 0; t < 6; t++) {
+            gb_node nodes[1 << 7];
+            int32_t n = 0;
+            grow(m, &r, nodes, &n, t < 3 ? 6 : 3, 5, t < 3 ? 0.0 : 0.1);
+            tb_add_tree(m, t % 2, nodes, n);
+        }
+        tb_finish(m);
+        gb_forest *f = gb_forest_new(m, NULL);
+        size_t whole = gb_forest_n_whole(f);
+        gb_forest_free(f);
+        double *x = tricky_rows(&r, m, 130);
+        int bad = 0;
+        char why[200] = "";
+        for (size_t n = 1; n <= 130; n++)
+            if (!same_as_reference(m, x + (130 - n) * 5, n, why, sizeof why) && bad++ == 0)
+                printf("# %zu rows: %s\n", n, why);
+        ok(bad == 0 && whole == 6, "float32 %d: 1 to 130 rows through 6 trees of 8 to 64 leaves, all evaluated whole: "
+           "bit-identical (%d lengths differ) %s", float32, bad, why);
+        free(x);
+        gb_model_free(m);
+    }
 }
 
 /* Wide rows (more features than the float block holds) take the per-node
@@ -274,6 +324,31 @@ static void test_wide_rows(void)
     gb_forest_free(f);
     free(x);
     gb_model_free(m);
+
+    /* Random trees over 20000 features: walked ones with per-node rounding
+     * and mask trees reading a few columns of the wide rows. */
+    for (int float32 = 0; float32 < 2; float32++) {
+        rng r = {99 + (uint64_t)float32};
+        m = random_model(&r, nf, 2, float32);
+        gb_node full[1 << 9];
+        int32_t k = 0;
+        grow(m, &r, full, &k, 8, nf, 0.0); /* 256 leaves: walked */
+        tb_add_tree(m, 1, full, k);
+        k = 0;
+        grow(m, &r, full, &k, 2, nf, 0.0); /* 4 leaves: whole */
+        tb_add_tree(m, 0, full, k);
+        tb_finish(m);
+        f = gb_forest_new(m, &err);
+        size_t whole = gb_forest_n_whole(f);
+        gb_forest_free(f);
+        n = 70;
+        x = tricky_rows(&r, m, n);
+        ok(same_as_reference(m, x, n, why, sizeof why) && whole >= 1 && whole < m->n_trees,
+           "float32 %d: random trees on rows of 20000 features (%zu of %zu whole): bit-identical %s", float32, whole,
+           m->n_trees, why);
+        free(x);
+        gb_model_free(m);
+    }
 }
 
 /* A tree whose root is a leaf, a model without trees, a linear model. */
@@ -319,6 +394,7 @@ int main(void)
 {
     test_fixture_models();
     test_random_models();
+    test_block_lengths();
     test_wide_rows();
     test_edges();
     return tap_done();
