@@ -202,8 +202,9 @@ static int write_out(FILE *fp, void *ctx, gb_error *err)
     return 0;
 }
 
-static int run(distill_cmd *c, gb_error *err)
+static int run(void *ctx, gb_error *err)
 {
+    distill_cmd *c = ctx;
     if (!c->linear_set)
         c->opt.linear_terms = 5;
     c->opt.seed = c->g.seed;
@@ -224,6 +225,11 @@ static int run(distill_cmd *c, gb_error *err)
     return c->save ? gb_model_save_native(c->res.tree, c->save, err) : 0;
 }
 
+static void release(void *ctx)
+{
+    gb_distill_free(&((distill_cmd *)ctx)->res);
+}
+
 int cmd_distill(int argc, char **argv)
 {
     static const struct option own[] = {{"depth", required_argument, 0, OPT_DEPTH},
@@ -235,15 +241,7 @@ int cmd_distill(int argc, char **argv)
                                         {"save", required_argument, 0, OPT_SAVE},
                                         {"class", required_argument, 0, OPT_CLASS},
                                         {0, 0, 0, 0}};
+    static const global_cmd cmd = {own, option, usage, run, release};
     distill_cmd c = {.g = {.name = "distill"}};
-    gb_error err = {{0}};
-    int rc = global_parse(argc, argv, &c.g, own, option, &c, usage, &err);
-    if (rc)
-        return rc > 0 ? CLI_OK : cli_fail_error(&err);
-    rc = global_load(&c.g, &err);
-    if (rc == 0)
-        rc = run(&c, &err);
-    gb_distill_free(&c.res);
-    cli_inputs_free(&c.g.in);
-    return rc ? cli_fail_error(&err) : CLI_OK;
+    return global_main(argc, argv, &c.g, &cmd, &c);
 }

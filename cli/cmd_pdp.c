@@ -129,8 +129,9 @@ static int write_out(FILE *fp, void *ctx, gb_error *err)
     return 0;
 }
 
-static int run(pdp_cmd *c, gb_error *err)
+static int run(void *ctx, gb_error *err)
 {
+    pdp_cmd *c = ctx;
     const gb_model *m = c->g.in.model;
     if (!c->feature)
         return gb_error_set(err, "pdp needs --feature NAME (see glassbox pdp --help)");
@@ -155,6 +156,13 @@ static int run(pdp_cmd *c, gb_error *err)
     return global_write(&c->g, write_out, c, err);
 }
 
+static void release(void *ctx)
+{
+    pdp_cmd *c = ctx;
+    gb_pdp_free(&c->pd);
+    gb_ale_free(&c->al);
+}
+
 int cmd_pdp(int argc, char **argv)
 {
     static const struct option own[] = {{"feature", required_argument, 0, OPT_FEATURE},
@@ -168,16 +176,7 @@ int cmd_pdp(int argc, char **argv)
                                         {"class", required_argument, 0, OPT_CLASS},
                                         {"probability", no_argument, 0, OPT_PROB},
                                         {0, 0, 0, 0}};
+    static const global_cmd cmd = {own, option, usage, run, release};
     pdp_cmd c = {.g = {.name = "pdp"}};
-    gb_error err = {{0}};
-    int rc = global_parse(argc, argv, &c.g, own, option, &c, usage, &err);
-    if (rc)
-        return rc > 0 ? CLI_OK : cli_fail_error(&err);
-    rc = global_load(&c.g, &err);
-    if (rc == 0)
-        rc = run(&c, &err);
-    gb_pdp_free(&c.pd);
-    gb_ale_free(&c.al);
-    cli_inputs_free(&c.g.in);
-    return rc ? cli_fail_error(&err) : CLI_OK;
+    return global_main(argc, argv, &c.g, &cmd, &c);
 }

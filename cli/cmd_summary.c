@@ -118,8 +118,11 @@ static void write_per_row(FILE *fp, const summary_cmd *c)
         }
 }
 
-static int run(summary_cmd *c, gb_error *err)
+static int run(void *ctx, gb_error *err)
 {
+    summary_cmd *c = ctx;
+    if (global_rows(&c->g, &c->rows, &c->n_rows, err))
+        return -1;
     gb_summary_options so = {.approximate = c->approximate};
     gb_job_ctl ctl = {.threads = (int)c->g.threads};
     if (gb_summary_run(c->g.in.model, c->g.in.ds, &c->g.in.binding, c->rows, c->n_rows, &so, &ctl, &c->s,
@@ -138,23 +141,19 @@ static int run(summary_cmd *c, gb_error *err)
     return c->per_row ? gb_outfile_commit(&per, err) : 0;
 }
 
+static void release(void *ctx)
+{
+    summary_cmd *c = ctx;
+    gb_summary_free(&c->s);
+    free(c->rows);
+}
+
 int cmd_summary(int argc, char **argv)
 {
     static const struct option own[] = {{"per-row", required_argument, 0, OPT_PER_ROW},
                                         {"approximate", no_argument, 0, OPT_APPROX},
                                         {0, 0, 0, 0}};
+    static const global_cmd cmd = {own, option, usage, run, release};
     summary_cmd c = {.g = {.name = "summary"}};
-    gb_error err = {{0}};
-    int rc = global_parse(argc, argv, &c.g, own, option, &c, usage, &err);
-    if (rc)
-        return rc > 0 ? CLI_OK : cli_fail_error(&err);
-    rc = global_load(&c.g, &err);
-    if (rc == 0)
-        rc = global_rows(&c.g, &c.rows, &c.n_rows, &err);
-    if (rc == 0)
-        rc = run(&c, &err);
-    gb_summary_free(&c.s);
-    free(c.rows);
-    cli_inputs_free(&c.g.in);
-    return rc ? cli_fail_error(&err) : CLI_OK;
+    return global_main(argc, argv, &c.g, &cmd, &c);
 }

@@ -96,6 +96,21 @@ int global_load(global_cli *g, gb_error *err)
     return cli_load(&g->in, err);
 }
 
+int global_main(int argc, char **argv, global_cli *g, const global_cmd *cmd, void *ctx)
+{
+    gb_error err = {{0}};
+    int rc = global_parse(argc, argv, g, cmd->own, cmd->option, ctx, cmd->usage, &err);
+    if (rc)
+        return rc > 0 ? CLI_OK : cli_fail_error(&err);
+    rc = global_load(g, &err);
+    if (rc == 0)
+        rc = cmd->run(ctx, &err);
+    if (cmd->release)
+        cmd->release(ctx);
+    cli_inputs_free(&g->in);
+    return rc ? cli_fail_error(&err) : CLI_OK;
+}
+
 int global_rows(const global_cli *g, size_t **rows, size_t *n, gb_error *err)
 {
     size_t total = g->in.ds->n_rows;

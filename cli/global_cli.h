@@ -34,6 +34,21 @@ int global_parse(int argc, char **argv, global_cli *g, const struct option *extr
 /* Loads data and model (both required). */
 int global_load(global_cli *g, gb_error *err);
 
+/* A subcommand's part: its own options (zero-ended, codes from
+ * GLOBAL_OPT_OWN) and help, what it does once data and model are loaded,
+ * and how its results are freed (may be NULL). */
+typedef struct global_cmd {
+    const struct option *own;
+    global_opt_fn option;
+    void (*usage)(FILE *fp);
+    int (*run)(void *ctx, gb_error *err);
+    void (*release)(void *ctx);
+} global_cmd;
+
+/* The whole of a subcommand: parses, loads, runs, frees, and reports an
+ * error.  Returns the exit status. */
+int global_main(int argc, char **argv, global_cli *g, const global_cmd *cmd, void *ctx);
+
 /* The rows: --rows, else a seeded --sample (in data order), else all. */
 int global_rows(const global_cli *g, size_t **rows, size_t *n, gb_error *err);
 

@@ -134,6 +134,8 @@ typedef struct lime_work {
     double *w;      /* [n] kernel weights */
     size_t batch;   /* rows per model batch */
     double *rows;   /* [batch x nf] model inputs */
+    int *codes;     /* [batch x nf] their bins or categories */
+    double *zdraw;  /* [batch x nf] their standard normal draws (no bins) */
     double *margin; /* [batch x ng] */
     double *out;    /* [ng] */
     int *code;      /* [nf] x's bin or category per feature */
@@ -148,6 +150,8 @@ static void work_free(lime_work *wk)
     free(wk->y);
     free(wk->w);
     free(wk->rows);
+    free(wk->codes);
+    free(wk->zdraw);
     free(wk->margin);
     free(wk->out);
     free(wk->code);
@@ -167,12 +171,14 @@ static int work_alloc(lime_work *wk, size_t n, int nf, int ng, size_t batch)
     wk->w = malloc(n * sizeof *wk->w);
     wk->batch = batch;
     wk->rows = malloc(batch * f * sizeof *wk->rows);
+    wk->codes = malloc(batch * f * sizeof *wk->codes);
+    wk->zdraw = malloc(batch * f * sizeof *wk->zdraw);
     wk->margin = malloc(batch * g * sizeof *wk->margin);
     wk->out = malloc(g * sizeof *wk->out);
     wk->code = malloc(f * sizeof *wk->code);
     wk->sel = malloc(f * sizeof *wk->sel);
     wk->coef = malloc(f * sizeof *wk->coef);
-    if (!wk->z || !wk->y || !wk->w || !wk->rows || !wk->margin || !wk->out || !wk->code || !wk->sel ||
+    if (!wk->z || !wk->y || !wk->w || !wk->rows || !wk->codes || !wk->zdraw || !wk->margin || !wk->out || !wk->code || !wk->sel ||
         !wk->coef) {
         work_free(wk);
         return -1;
@@ -196,21 +202,25 @@ static void instance(const gb_lime_stats *s, const gb_lime_config *c, const doub
     }
 }
 
-/* Sample i (>= 1): the model's input into row, the interpretable values into
- * zi.  Draws feature by feature in a fixed order, so the stream depends only
- * on the generator. */
-static void draw_sample(const gb_lime_stats *s, const gb_lime_config *c, const lime_work *wk, gsl_rng *rng,
-                        double *row, double *zi)
+/* The interpretable rows of drawn samples [first, end) of a batch from
+ * their codes (or normal draws). */
+static void interpretable(const gb_lime_stats *s, const gb_lime_config *c, lime_work *wk, size_t start,
+                          size_t first, size_t end)
 {
-    for (int f = 0; f < wk->nf; f++) {
-        int code;
-        double z;
-        row[f] = gb_lime_stats_draw(s, c->discretize, f, rng, &code, &z);
-        if (c->discretize == GB_LIME_NONE && !s->feat[f].categorical)
-            zi[f] = z;
-        else
-            zi[f] = code == wk->code[f] ? 1.0 : 0.0;
+    size_t nf = (size_t)wk->nf;
+    for (size_t i = first; i < end; i++) {
+        const int *code = wk->codes + (i - first) * nf;
+        const double *zd = wk->zdraw + (i - first) * nf;
+        double *zi = wk->z + i * nf;
+        if (c->discretize != GB_LIME_NONE) {
+            for (size_t f = 0; f < nf; f++)
+                zi[f] = (double)(code[f] == wk->code[f]); /* branch-free: a quarter match */
+            continue;
+        }
+        for (size_t f = 0; f < nf; f++)
+            zi[f] = s->feat[f].categorical ? (double)(code[f] == wk->code[f]) : zd[f];
     }
+    (void)start;
 }
 
 /* Fills z and y batch by batch; returns 1 when cancelled. */
@@ -222,16 +232,15 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
     for (size_t start = 0; start < wk->n; start += wk->batch) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return 1;
-        size_t end = start + wk->batch < wk->n ? start + wk->batch : wk->n;
-        for (size_t i = start; i < end; i++) {
-            double *row = wk->rows + (i - start) * nf, *zi = wk->z + i * nf;
-            if (i == 0) {
-                memcpy(row, x, nf * sizeof *row);
-                memcpy(zi, z0, nf * sizeof *zi);
-            } else {
-                draw_sample(s, c, wk, rng, row, zi);
-            }
+        size_t end = start + wk->batch < wk->n ? start + wk->batch : wk->n, first = start;
+        if (start == 0) {
+            memcpy(wk->rows, x, nf * sizeof *wk->rows);
+            memcpy(wk->z, z0, nf * sizeof *wk->z);
+            first = 1;
         }
+        gb_lime_stats_draw_rows(s, c->discretize, rng, end - first, wk->rows + (first - start) * nf, wk->codes,
+                                wk->zdraw);
+        interpretable(s, c, wk, start, first, end);
         gb_forest_margin_batch(s->forest, wk->rows, end - start, wk->margin);
         for (size_t i = start; i < end; i++) {
             const double *mg = wk->margin + (i - start) * ng;
@@ -247,17 +256,31 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
     return 0;
 }
 
+/* With bins every squared distance is a count of differing features, so
+ * the kernel's value for each count is computed once. */
 static void kernel_weights(lime_work *wk, const double *z0, double width)
 {
     size_t nf = (size_t)wk->nf;
+    double *memo = malloc((nf + 1) * sizeof *memo);
+    if (memo)
+        for (size_t k = 0; k <= nf; k++)
+            memo[k] = -1.0;
     for (size_t i = 0; i < wk->n; i++) {
         double d2 = 0.0;
         for (size_t f = 0; f < nf; f++) {
             double d = wk->z[i * nf + f] - z0[f];
             d2 += d * d;
         }
-        wk->w[i] = sqrt(exp(-d2 / (width * width)));
+        size_t k = (size_t)d2;
+        if (memo && d2 == (double)k && k <= nf) {
+            if (memo[k] < 0.0)
+                memo[k] = sqrt(exp(-d2 / (width * width)));
+            wk->w[i] = memo[k];
+        } else {
+            wk->w[i] = sqrt(exp(-d2 / (width * width)));
+        }
     }
+    free(memo);
 }
 
 typedef struct ranked {

@@ -8,7 +8,6 @@
  * StandardScaler for the mean and scale. */
 #include "lime_stats.h"
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdlib.h>
@@ -37,11 +36,8 @@ static void free_bins(gb_lime_bins *b)
     free(b->lo);
     free(b->hi);
     free(b->count);
-    free(b->p_lo);
-    free(b->p_hi);
-    free(b->upper);
-    if (b->pick)
-        gsl_ran_discrete_free(b->pick);
+    free(b->draw);
+    gb_alias_free(&b->pick);
     memset(b, 0, sizeof *b);
 }
 
@@ -55,11 +51,8 @@ static int alloc_bins(gb_lime_bins *b, int n_edges, gb_error *err)
     b->lo = gb_calloc(k, sizeof *b->lo, err);
     b->hi = gb_calloc(k, sizeof *b->hi, err);
     b->count = gb_calloc(k, sizeof *b->count, err);
-    b->p_lo = gb_calloc(k, sizeof *b->p_lo, err);
-    b->p_hi = gb_calloc(k, sizeof *b->p_hi, err);
-    b->upper = gb_calloc(k, 1, err);
-    return b->edges && b->mean && b->sd && b->lo && b->hi && b->count && b->p_lo && b->p_hi && b->upper ? 0
-                                                                                                        : -1;
+    b->draw = gb_calloc(k, sizeof *b->draw, err);
+    return b->edges && b->mean && b->sd && b->lo && b->hi && b->count && b->draw ? 0 : -1;
 }
 
 /* Number of edges below x: np.searchsorted(edges, x) (side "left"). */
@@ -76,22 +69,6 @@ static int bin_of(const gb_lime_bins *b, double x)
             hi = mid;
     }
     return lo;
-}
-
-/* Where the truncated normal of bin k draws from: the probabilities of its
- * standardised bounds, taken in the upper tail when both are above the
- * mean so that neither rounds to 1. */
-static void prepare_draw(gb_lime_bins *b, int k)
-{
-    double a = (b->lo[k] - b->mean[k]) / b->sd[k], c = (b->hi[k] - b->mean[k]) / b->sd[k];
-    b->upper[k] = a > 0.0;
-    if (b->upper[k]) {
-        b->p_lo[k] = gsl_cdf_ugaussian_Q(c);
-        b->p_hi[k] = gsl_cdf_ugaussian_Q(a);
-    } else {
-        b->p_lo[k] = gsl_cdf_ugaussian_P(a);
-        b->p_hi[k] = gsl_cdf_ugaussian_P(c);
-    }
 }
 
 /* One discretisation of a numeric column: sorted holds its n_present
@@ -129,13 +106,10 @@ static int make_bins(gb_lime_bins *b, const double *pct, int n_pct, const double
         b->sd[j] = (b->count[j] > 0 ? sqrt(b->sd[j] / b->count[j]) : 0.0) + 1e-11;
         b->lo[j] = j == 0 ? (n_present ? sorted[0] : 0.0) : edges[j - 1];
         b->hi[j] = j == n_edges ? (n_present ? sorted[n_present - 1] : 0.0) : edges[j];
-        prepare_draw(b, j);
+        gb_truncnorm_init(&b->draw[j], b->mean[j], b->sd[j], b->lo[j], b->hi[j]);
     }
     b->mean[k - 1] = b->lo[k - 1] = b->hi[k - 1] = NAN;
-    b->pick = gsl_ran_discrete_preproc((size_t)k, b->count);
-    if (!b->pick)
-        return gb_error_set(err, "cannot build the bin sampler");
-    return 0;
+    return gb_alias_init(&b->pick, b->count, (size_t)k, err);
 }
 
 /* scikit-learn's StandardScaler: population sd, and scale 1 for a column it
@@ -174,10 +148,7 @@ static int make_values(gb_lime_feature *ft, const double *sorted, size_t n_prese
         ft->counts[k++] = (double)n_missing;
     }
     ft->n_values = k;
-    ft->pick_value = gsl_ran_discrete_preproc(k, ft->counts);
-    if (!ft->pick_value)
-        return gb_error_set(err, "cannot build the category sampler");
-    return 0;
+    return gb_alias_init(&ft->pick_value, ft->counts, k, err);
 }
 
 static int make_feature(gb_lime_feature *ft, const double *col, size_t n, double *sorted, gb_error *err)
@@ -206,8 +177,7 @@ void gb_lime_stats_free(gb_lime_stats *s)
             free_bins(&ft->bins[d]);
         free(ft->values);
         free(ft->counts);
-        if (ft->pick_value)
-            gsl_ran_discrete_free(ft->pick_value);
+        gb_alias_free(&ft->pick_value);
     }
     free(s->feat);
     gb_forest_free(s->forest);
@@ -286,45 +256,75 @@ int gb_lime_stats_bin(const gb_lime_stats *s, gb_lime_discretize d, int f, doubl
     return b ? bin_of(b, x) : -1;
 }
 
-/* A value of bin k from the normal with the bin's mean and sd truncated to
- * the bin's bounds, by inverting the normal distribution function between
- * the bounds' probabilities (lime uses scipy's truncnorm). */
-static double draw_in_bin(const gb_lime_bins *b, int k, gsl_rng *rng)
+/* Feature f's value and code (see gb_lime_stats_draw); b: its bins under
+ * the discretisation, NULL for none. */
+static inline __attribute__((always_inline)) double draw_one(const gb_lime_feature *ft, const gb_lime_bins *b, gb_rng64 *g, int *code,
+                              double *z)
 {
-    double lo = b->lo[k], hi = b->hi[k];
-    double u = gsl_rng_uniform(rng);
-    if (lo == hi)
-        return lo;
-    double p = b->p_lo[k] + u * (b->p_hi[k] - b->p_lo[k]), z;
-    if (!(b->p_hi[k] > b->p_lo[k]) || !(p > 0.0) || !(p < 1.0))
-        z = 0.0;
-    else
-        z = b->upper[k] ? gsl_cdf_ugaussian_Qinv(p) : gsl_cdf_ugaussian_Pinv(p);
-    double v = b->mean[k] + b->sd[k] * z;
-    return v < lo ? lo : (v > hi ? hi : v);
+    *z = 0.0;
+    if (ft->categorical) {
+        *code = (int)gb_alias_pick(&ft->pick_value, gb_rng64_next(g));
+        return ft->values[*code];
+    }
+    if (!b) {
+        *code = -1;
+        if (ft->n_present == 0)
+            return NAN;
+        gb_rng64_end(g);
+        *z = gsl_ran_gaussian_ziggurat(g->r, 1.0);
+        gb_rng64_begin(g, g->r);
+        return ft->mean + ft->scale * *z;
+    }
+    *code = (int)gb_alias_pick(&b->pick, gb_rng64_next(g));
+    if (*code == b->n_edges + 1)
+        return NAN;
+    return gb_truncnorm_draw(&b->draw[*code], g);
 }
 
 double gb_lime_stats_draw(const gb_lime_stats *s, gb_lime_discretize d, int f, gsl_rng *rng, int *code,
                           double *z)
 {
-    const gb_lime_feature *ft = &s->feat[f];
-    *z = 0.0;
-    if (ft->categorical) {
-        *code = (int)gsl_ran_discrete(rng, ft->pick_value);
-        return ft->values[*code];
+    gb_rng64 g;
+    gb_rng64_begin(&g, rng);
+    double v = draw_one(&s->feat[f], bins_for(s, d, f), &g, code, z);
+    gb_rng64_end(&g);
+    return v;
+}
+
+void gb_lime_stats_draw_rows(const gb_lime_stats *s, gb_lime_discretize d, gsl_rng *rng, size_t n,
+                             double *rows, int *codes, double *z)
+{
+    size_t nf = (size_t)s->n_features;
+    gb_rng64 g;
+    gb_rng64_begin(&g, rng);
+    /* One loop per kind of feature, so that the state stays in a register
+     * through the hot loops (only the normal draws leave it). */
+    for (size_t f = 0; f < nf; f++) {
+        const gb_lime_feature *ft = &s->feat[f];
+        const gb_lime_bins *b = bins_for(s, d, (int)f);
+        if (ft->categorical) {
+            for (size_t i = 0; i < n; i++) {
+                int code = (int)gb_alias_pick(&ft->pick_value, gb_rng64_next(&g));
+                codes[i * nf + f] = code;
+                rows[i * nf + f] = ft->values[code];
+            }
+        } else if (b) {
+            /* Locals, so that the stores below (an int may alias the alias
+             * table's entries) do not reload the table pointers. */
+            const gb_alias pick = b->pick;
+            const gb_truncnorm *draw = b->draw;
+            int missing = b->n_edges + 1;
+            for (size_t i = 0; i < n; i++) {
+                int code = (int)gb_alias_pick(&pick, gb_rng64_next(&g));
+                codes[i * nf + f] = code;
+                rows[i * nf + f] = code == missing ? NAN : gb_truncnorm_draw(&draw[code], &g);
+            }
+        } else {
+            for (size_t i = 0; i < n; i++)
+                rows[i * nf + f] = draw_one(ft, b, &g, &codes[i * nf + f], &z[i * nf + f]);
+        }
     }
-    const gb_lime_bins *b = bins_for(s, d, f);
-    if (!b) {
-        *code = -1;
-        if (ft->n_present == 0)
-            return NAN;
-        *z = gsl_ran_gaussian_ziggurat(rng, 1.0);
-        return ft->mean + ft->scale * *z;
-    }
-    *code = (int)gsl_ran_discrete(rng, b->pick);
-    if (*code == b->n_edges + 1)
-        return NAN;
-    return draw_in_bin(b, *code, rng);
+    gb_rng64_end(&g);
 }
 
 /* ---- the public display helpers ------------------------------------------ */

@@ -7,13 +7,15 @@
  * duplicates removed), each bin's mean, sd, bounds and training frequency.
  * Per categorical feature: the distinct values and their frequencies.
  * Missing values are left out of every moment and counted as a bin (a
- * value) of their own.  Draws use gsl_ran_discrete tables built here, which
- * are read-only, so threads share one gb_lime_stats. */
+ * value) of their own.  Draws use alias and truncated-normal tables built
+ * here (sampler.h), which are read-only, so threads share one
+ * gb_lime_stats. */
 #ifndef GB_LIME_STATS_H
 #define GB_LIME_STATS_H
 
 #include <gsl/gsl_randist.h>
 
+#include "sampler.h"
 #include "forest_eval.h"
 #include "lime.h"
 
@@ -25,12 +27,8 @@ typedef struct gb_lime_bins {
     /* Per bin b = 0 .. n_edges (values) and n_edges + 1 (missing). */
     double *mean, *sd, *lo, *hi;
     double *count;
-    /* Truncated-normal draws: for each value bin the standard normal
-     * probabilities of its bounds, on the side where they keep their digits
-     * (upper[b]: 1 - Phi, else Phi). */
-    double *p_lo, *p_hi;
-    unsigned char *upper;
-    gsl_ran_discrete_t *pick;
+    gb_truncnorm *draw; /* [n_edges + 1] a value inside each value bin */
+    gb_alias pick;      /* a bin, missing included, by training frequency */
 } gb_lime_bins;
 
 typedef struct gb_lime_feature {
@@ -42,7 +40,7 @@ typedef struct gb_lime_feature {
     size_t n_values;
     double *values;
     double *counts;
-    gsl_ran_discrete_t *pick_value;
+    gb_alias pick_value;
 } gb_lime_feature;
 
 struct gb_lime_stats {
@@ -65,5 +63,12 @@ int gb_lime_stats_bin(const gb_lime_stats *s, gb_lime_discretize d, int f, doubl
  * value is mean + scale * z).  NaN for a missing bin. */
 double gb_lime_stats_draw(const gb_lime_stats *s, gb_lime_discretize d, int f, gsl_rng *rng, int *code,
                           double *z);
+/* n whole samples: values into rows, codes into codes and the normal
+ * draws into z, each n x M row-major.  Drawn feature by feature (all n
+ * values of feature 0, then of feature 1, ...) so that one feature's tables
+ * stay in the first-level cache; the stream is that of n * M calls of
+ * gb_lime_stats_draw in that order. */
+void gb_lime_stats_draw_rows(const gb_lime_stats *s, gb_lime_discretize d, gsl_rng *rng, size_t n,
+                             double *rows, int *codes, double *z);
 
 #endif

@@ -14,17 +14,10 @@ typedef struct splitmix_state {
     uint64_t s;
 } splitmix_state;
 
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
 static uint64_t next64(splitmix_state *st)
 {
     st->s += UINT64_C(0x9e3779b97f4a7c15);
-    return mix64(st->s);
+    return gb_rng_mix64(st->s);
 }
 
 static void sm_set(void *vstate, unsigned long seed)
@@ -52,9 +45,9 @@ uint64_t gb_rng_key(uint64_t seed, uint64_t purpose, uint64_t index)
     /* Each input goes through the mixer before the next is added, so
      * (seed, purpose, index) triples that differ anywhere give unrelated
      * keys, not shifted copies of one stream. */
-    uint64_t h = mix64(seed + UINT64_C(0x243f6a8885a308d3));
-    h = mix64(h ^ (purpose * UINT64_C(0x9e3779b97f4a7c15)));
-    return mix64(h + index * UINT64_C(0xd1b54a32d192ed03) + 1);
+    uint64_t h = gb_rng_mix64(seed + UINT64_C(0x243f6a8885a308d3));
+    h = gb_rng_mix64(h ^ (purpose * UINT64_C(0x9e3779b97f4a7c15)));
+    return gb_rng_mix64(h + index * UINT64_C(0xd1b54a32d192ed03) + 1);
 }
 
 void gb_rng_reset(gsl_rng *r, uint64_t seed, uint64_t purpose, uint64_t index)
@@ -75,4 +68,25 @@ gsl_rng *gb_rng_new(uint64_t seed, uint64_t purpose, uint64_t index, gb_error *e
     }
     gb_rng_reset(r, seed, purpose, index);
     return r;
+}
+
+void gb_rng64_begin(gb_rng64 *g, gsl_rng *r)
+{
+    g->r = r;
+    g->fast = r->type == &splitmix_type;
+    g->s = g->fast ? ((splitmix_state *)r->state)->s : 0;
+}
+
+void gb_rng64_end(gb_rng64 *g)
+{
+    if (g->fast)
+        ((splitmix_state *)g->r->state)->s = g->s;
+}
+
+uint64_t gb_rng64_slow(gsl_rng *r)
+{
+    /* Two 32-bit halves, each from a uniform in [0, 1) so that generators
+     * with fewer than 32 bits per call still fill the word. */
+    uint64_t hi = (uint64_t)(gsl_rng_uniform(r) * 0x1.0p32), lo = (uint64_t)(gsl_rng_uniform(r) * 0x1.0p32);
+    return hi << 32 | lo;
 }

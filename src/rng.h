@@ -41,4 +41,34 @@ void gb_rng_reset(gsl_rng *r, uint64_t seed, uint64_t purpose, uint64_t index);
 /* The 64-bit mix of the three numbers that seeds a stream. */
 uint64_t gb_rng_key(uint64_t seed, uint64_t purpose, uint64_t index);
 
+/* Raw 64-bit words from a stream, for samplers that draw millions of
+ * numbers per row (LIME).  gb_rng64_begin copies a SplitMix64 stream's
+ * state into the struct, where an inlined loop keeps it in a register, and
+ * gb_rng64_end writes it back; in between the gsl_rng must not be used
+ * directly.  The words are the ones its gsl_rng_get and gsl_rng_uniform are
+ * cut from.  Any other generator is read through GSL, 32 bits at a time. */
+typedef struct gb_rng64 {
+    uint64_t s; /* the SplitMix64 state, when fast */
+    int fast;
+    gsl_rng *r;
+} gb_rng64;
+
+void gb_rng64_begin(gb_rng64 *g, gsl_rng *r);
+void gb_rng64_end(gb_rng64 *g);
+uint64_t gb_rng64_slow(gsl_rng *r);
+
+static inline uint64_t gb_rng_mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static inline uint64_t gb_rng64_next(gb_rng64 *g)
+{
+    if (__builtin_expect(g->fast, 1))
+        return gb_rng_mix64(g->s += UINT64_C(0x9e3779b97f4a7c15));
+    return gb_rng64_slow(g->r);
+}
+
 #endif

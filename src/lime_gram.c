@@ -1,0 +1,196 @@
+/* lime_gram.c: the weighted, centred cross products of LIME's samples
+ * (gb_lime_gram in lime_fit.h), from which every candidate fit of feature
+ * selection and the final ridge are solved.
+ *
+ * With discretisation (lime's default) every interpretable value is 0 or 1
+ * and a row has about one feature in four set (the instance's quartile), so
+ * the sums are taken over the set features of each row, uncentred, and
+ * centred afterwards: sum w (z_j - zb_j)(z_k - zb_k) = S_jk - zb_j n_k -
+ * zb_k n_j + zb_j zb_k W, with S_jk the weight of the rows where both are
+ * set and n_j of those where z_j is.  That costs (set features)^2 / 2 per
+ * row instead of m^2 / 2.  Continuous values (no discretisation) take the
+ * dense two-pass sums. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lime_fit.h"
+
+/* ---- cross products ------------------------------------------------------ */
+
+int gb_lime_gram_init(gb_lime_gram *g, int m, gb_error *err)
+{
+    memset(g, 0, sizeof *g);
+    g->m = m;
+    size_t mm = m > 0 ? (size_t)m : 1;
+    g->zbar = gb_calloc(mm, sizeof *g->zbar, err);
+    g->G = g->zbar ? gb_calloc(mm * mm, sizeof *g->G, err) : NULL;
+    g->c = g->G ? gb_calloc(mm, sizeof *g->c, err) : NULL;
+    if (!g->c) {
+        gb_lime_gram_free(g);
+        return -1;
+    }
+    return 0;
+}
+
+void gb_lime_gram_free(gb_lime_gram *g)
+{
+    free(g->zbar);
+    free(g->G);
+    free(g->c);
+    g->zbar = g->G = g->c = NULL;
+}
+
+/* Dense rows: two passes, weighted means first, then centred sums.  A
+ * column that is constant gets its value as the mean exactly, so it centres
+ * to exact zeros (a weighted mean of equal numbers can be off by an ulp,
+ * which would leave a column of 1e-16 noise for an unregularised fit to
+ * blow up). */
+static int gram_dense(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
+                      const atomic_int *cancel)
+{
+    size_t m = (size_t)g->m;
+    double wsum = 0.0, ysum = 0.0;
+    g->n = n;
+    memset(g->zbar, 0, m * sizeof *g->zbar);
+    for (size_t i = 0; i < n; i++) {
+        wsum += w[i];
+        ysum += w[i] * y[i];
+        for (size_t j = 0; j < m; j++)
+            g->zbar[j] += w[i] * z[i * m + j];
+    }
+    g->wsum = wsum;
+    g->ybar = wsum > 0.0 ? ysum / wsum : 0.0;
+    for (size_t j = 0; j < m; j++) {
+        int constant = 1;
+        for (size_t i = 1; i < n && constant; i++)
+            constant = z[i * m + j] == z[j];
+        g->zbar[j] = constant && n ? z[j] : (wsum > 0.0 ? g->zbar[j] / wsum : 0.0);
+    }
+    memset(g->G, 0, m * m * sizeof *g->G);
+    memset(g->c, 0, m * sizeof *g->c);
+    g->syy = 0.0;
+    double *d = malloc((m ? m : 1) * sizeof *d);
+    if (!d)
+        return -1;
+    int all_y_equal = 1;
+    for (size_t i = 1; i < n && all_y_equal; i++)
+        all_y_equal = y[i] == y[0];
+    for (size_t i = 0; i < n; i++) {
+        if (cancel && i % 64 == 0 && atomic_load_explicit(cancel, memory_order_relaxed)) {
+            free(d);
+            return 1;
+        }
+        double wi = w[i], dy = all_y_equal ? 0.0 : y[i] - g->ybar;
+        if (wi == 0.0)
+            continue;
+        for (size_t j = 0; j < m; j++)
+            d[j] = z[i * m + j] - g->zbar[j];
+        g->syy += wi * dy * dy;
+        for (size_t j = 0; j < m; j++) {
+            double wd = wi * d[j];
+            g->c[j] += wd * dy;
+            double *row = g->G + j * m;
+            for (size_t k = j; k < m; k++)
+                row[k] += wd * d[k];
+        }
+    }
+    for (size_t j = 0; j < m; j++)
+        for (size_t k = 0; k < j; k++)
+            g->G[j * m + k] = g->G[k * m + j];
+    free(d);
+    return 0;
+}
+
+/* 1 when every value of z is 0 or 1. */
+static int all_binary(const double *z, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (z[i] != 0.0 && z[i] != 1.0)
+            return 0;
+    return 1;
+}
+
+/* Binary rows (see the top of the file).  The weighted means are the dense
+ * path's sums term for term (adding w * 0 changes no sum), constant columns
+ * get exact zeros as there. */
+static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
+                       const atomic_int *cancel)
+{
+    size_t m = (size_t)g->m;
+    double *n1 = calloc(m ? m : 1, sizeof *n1), *t = calloc(m ? m : 1, sizeof *t);
+    size_t *ones = calloc(m ? m : 1, sizeof *ones), *set = malloc((m ? m : 1) * sizeof *set);
+    int rc = n1 && t && ones && set ? 0 : -1;
+    double wsum = 0.0, ysum = 0.0, sdy = 0.0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        wsum += w[i];
+        ysum += w[i] * y[i];
+        /* Branch-free: z is 0 or 1, and w * 1 + ... adds what the dense
+         * path adds. */
+        for (size_t j = 0; j < m; j++) {
+            n1[j] += w[i] * z[i * m + j];
+            ones[j] += z[i * m + j] != 0.0;
+        }
+    }
+    g->n = n;
+    g->wsum = wsum;
+    g->ybar = wsum > 0.0 ? ysum / wsum : 0.0;
+    for (size_t j = 0; rc == 0 && j < m; j++) {
+        int constant = ones[j] == 0 || ones[j] == n;
+        g->zbar[j] = constant && n ? z[j] : (wsum > 0.0 ? n1[j] / wsum : 0.0);
+    }
+    int all_y_equal = 1;
+    for (size_t i = 1; i < n && all_y_equal; i++)
+        all_y_equal = y[i] == y[0];
+    if (rc == 0) {
+        memset(g->G, 0, m * m * sizeof *g->G);
+        g->syy = 0.0;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (cancel && i % 256 == 0 && atomic_load_explicit(cancel, memory_order_relaxed)) {
+            rc = 1;
+            break;
+        }
+        double wi = w[i], dy = all_y_equal ? 0.0 : y[i] - g->ybar;
+        if (wi == 0.0)
+            continue;
+        g->syy += wi * dy * dy;
+        sdy += wi * dy;
+        size_t k = 0;
+        for (size_t j = 0; j < m; j++) {
+            set[k] = j;
+            k += z[i * m + j] != 0.0;
+        }
+        for (size_t a = 0; a < k; a++) {
+            double *row = g->G + set[a] * m;
+            t[set[a]] += wi * dy;
+            for (size_t b = a; b < k; b++)
+                row[set[b]] += wi;
+        }
+    }
+    for (size_t j = 0; rc == 0 && j < m; j++) {
+        int constant_j = ones[j] == 0 || ones[j] == n;
+        double zj = g->zbar[j];
+        g->c[j] = constant_j ? 0.0 : t[j] - zj * sdy;
+        for (size_t k = j; k < m; k++) {
+            int constant = constant_j || ones[k] == 0 || ones[k] == n;
+            double zk = g->zbar[k];
+            double v = constant ? 0.0 : g->G[j * m + k] - zj * n1[k] - zk * n1[j] + zj * zk * wsum;
+            g->G[j * m + k] = g->G[k * m + j] = v;
+        }
+    }
+    free(n1);
+    free(t);
+    free(ones);
+    free(set);
+    return rc;
+}
+
+int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
+                         const atomic_int *cancel)
+{
+    if (all_binary(z, n * (size_t)g->m))
+        return gram_binary(g, z, y, w, n, cancel);
+    return gram_dense(g, z, y, w, n, cancel);
+}
+
