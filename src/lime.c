@@ -88,8 +88,8 @@ int gb_lime_config_check(const gb_lime_stats *s, const gb_lime_config *c, gb_err
     uint64_t n = c->samples ? c->samples : DEFAULT_SAMPLES;
     char count[32];
     gb_limit_format_count(n, count, sizeof count);
-    return gb_limit_check(gb_estimate_dataset_bytes(n, (uint64_t)s->n_features + 2), "pass fewer --samples", err,
-                          "LIME with %s samples per row", count);
+    return gb_limit_check(gb_estimate_dataset_bytes(n, (uint64_t)s->n_features + 2), "pass fewer --samples",
+                          err, "LIME with %s samples per row", count);
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -129,18 +129,18 @@ void gb_lime_result_free(gb_lime_result *r)
 typedef struct lime_work {
     size_t n;
     int nf, ng;
-    double *z;      /* [n x nf] interpretable samples */
-    double *y;      /* [n] model outputs */
-    double *w;      /* [n] kernel weights */
-    size_t batch;   /* rows per model batch */
-    double *rows;   /* [batch x nf] model inputs */
-    int *codes;     /* [batch x nf] their bins or categories */
-    double *zdraw;  /* [batch x nf] their standard normal draws (no bins) */
-    double *margin; /* [batch x ng] */
-    double *out;    /* [ng] */
-    int *code;      /* [nf] x's bin or category per feature */
-    int *sel;       /* [nf] */
-    double *coef;   /* [nf] */
+    double *z;       /* [n x nf] interpretable samples */
+    double *y;       /* [n] model outputs */
+    double *w;       /* [n] kernel weights */
+    size_t batch;    /* rows per model batch */
+    double *rows;    /* [batch x nf] model inputs */
+    int *codes;      /* [batch x nf] their bins or categories */
+    double *zdraw;   /* [batch x nf] their standard normal draws (no bins) */
+    double *margin;  /* [batch x ng] */
+    double *out;     /* [ng] */
+    int *code;       /* [nf] x's bin or category per feature */
+    int *sel;        /* [nf] */
+    double *coef;    /* [nf] */
     gb_trace *trace; /* may be NULL */
 } lime_work;
 
@@ -178,8 +178,8 @@ static int work_alloc(lime_work *wk, size_t n, int nf, int ng, size_t batch)
     wk->code = malloc(f * sizeof *wk->code);
     wk->sel = malloc(f * sizeof *wk->sel);
     wk->coef = malloc(f * sizeof *wk->coef);
-    if (!wk->z || !wk->y || !wk->w || !wk->rows || !wk->codes || !wk->zdraw || !wk->margin || !wk->out || !wk->code || !wk->sel ||
-        !wk->coef) {
+    if (!wk->z || !wk->y || !wk->w || !wk->rows || !wk->codes || !wk->zdraw || !wk->margin || !wk->out ||
+        !wk->code || !wk->sel || !wk->coef) {
         work_free(wk);
         return -1;
     }
@@ -204,8 +204,8 @@ static void instance(const gb_lime_stats *s, const gb_lime_config *c, const doub
 
 /* The interpretable rows of drawn samples [first, end) of a batch from
  * their codes (or normal draws). */
-static void interpretable(const gb_lime_stats *s, const gb_lime_config *c, lime_work *wk, size_t start,
-                          size_t first, size_t end)
+static void interpretable(const gb_lime_stats *s, const gb_lime_config *c, lime_work *wk, size_t first,
+                          size_t end)
 {
     size_t nf = (size_t)wk->nf;
     for (size_t i = first; i < end; i++) {
@@ -220,7 +220,6 @@ static void interpretable(const gb_lime_stats *s, const gb_lime_config *c, lime_
         for (size_t f = 0; f < nf; f++)
             zi[f] = s->feat[f].categorical ? (double)(code[f] == wk->code[f]) : zd[f];
     }
-    (void)start;
 }
 
 /* Fills z and y batch by batch; returns 1 when cancelled. */
@@ -238,9 +237,9 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
             memcpy(wk->z, z0, nf * sizeof *wk->z);
             first = 1;
         }
-        gb_lime_stats_draw_rows(s, c->discretize, rng, end - first, wk->rows + (first - start) * nf, wk->codes,
-                                wk->zdraw);
-        interpretable(s, c, wk, start, first, end);
+        gb_lime_stats_draw_rows(s, c->discretize, rng, end - first, wk->rows + (first - start) * nf,
+                                wk->codes, wk->zdraw);
+        interpretable(s, c, wk, first, end);
         gb_forest_margin_batch(s->forest, wk->rows, end - start, wk->margin);
         for (size_t i = start; i < end; i++) {
             const double *mg = wk->margin + (i - start) * ng;

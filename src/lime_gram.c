@@ -193,4 +193,3 @@ int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, cons
         return gram_binary(g, z, y, w, n, cancel);
     return gram_dense(g, z, y, w, n, cancel);
 }
-

@@ -258,8 +258,8 @@ int gb_lime_stats_bin(const gb_lime_stats *s, gb_lime_discretize d, int f, doubl
 
 /* Feature f's value and code (see gb_lime_stats_draw); b: its bins under
  * the discretisation, NULL for none. */
-static inline __attribute__((always_inline)) double draw_one(const gb_lime_feature *ft, const gb_lime_bins *b, gb_rng64 *g, int *code,
-                              double *z)
+static inline __attribute__((always_inline)) double draw_one(const gb_lime_feature *ft, const gb_lime_bins *b,
+                                                             gb_rng64 *g, int *code, double *z)
 {
     *z = 0.0;
     if (ft->categorical) {

@@ -31,13 +31,16 @@ static double tn_cdf(double v, double mean, double sd, double lo, double hi)
     if (x >= c)
         return 1.0;
     if (a > 0.0) /* upper tail: keep the digits */
-        return (gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(x)) / (gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(c));
-    return (gsl_cdf_ugaussian_P(x) - gsl_cdf_ugaussian_P(a)) / (gsl_cdf_ugaussian_P(c) - gsl_cdf_ugaussian_P(a));
+        return (gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(x)) /
+               (gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(c));
+    return (gsl_cdf_ugaussian_P(x) - gsl_cdf_ugaussian_P(a)) /
+           (gsl_cdf_ugaussian_P(c) - gsl_cdf_ugaussian_P(a));
 }
 
 /* The KS statistic of sorted v[0..n-1] against the truncated normal
  * restricted further to [from, to] (the conditional distribution there). */
-static double ks(const double *v, size_t n, double mean, double sd, double lo, double hi, double from, double to)
+static double ks(const double *v, size_t n, double mean, double sd, double lo, double hi, double from,
+                 double to)
 {
     double f0 = tn_cdf(from, mean, sd, lo, hi), f1 = tn_cdf(to, mean, sd, lo, hi), d = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -86,8 +89,9 @@ static void check_truncnorm(const char *what, double mean, double sd, double lo,
             if (v[i] > a && v[i] < b)
                 v[m++] = v[i];
         double dc = ks(v, m, mean, sd, lo, hi, a, b);
-        ok(m > 100 && dc < ks_bound(m), "%s: inside the least uniform cell (ratio %.2f, %zu draws) KS %.4f < %.4f",
-           what, c->squeeze * 0x1.0p-29, m, dc, ks_bound(m));
+        ok(m > 100 && dc < ks_bound(m),
+           "%s: inside the least uniform cell (ratio %.2f, %zu draws) KS %.4f < %.4f", what,
+           c->squeeze * 0x1.0p-29, m, dc, ks_bound(m));
     }
     gsl_rng_free(r);
     free(v);
@@ -109,7 +113,8 @@ static void test_truncnorm(void)
     gb_truncnorm_init(t, 1.0, 0.5, 2.0, 2.0);
     ok(t->constant && gb_truncnorm_draw(t, &g) == 2.0, "a point interval gives its point");
     gb_truncnorm_init(t, 0.0, 1.0, 50.0, 60.0);
-    ok(t->constant && gb_truncnorm_draw(t, &g) == 50.0, "an interval whose mass underflows gives its bound nearest the mean");
+    ok(t->constant && gb_truncnorm_draw(t, &g) == 50.0,
+       "an interval whose mass underflows gives its bound nearest the mean");
     int inverted = 0;
     gb_truncnorm_init(t, 0.0, 1.0, -40.0, 0.5);
     for (int k = 0; k < GB_TN_CELLS; k++)
@@ -146,11 +151,13 @@ static void test_alias(void)
     gb_alias_free(&a);
 
     double one = 2.0;
-    ok(gb_alias_init(&a, &one, 1, &err) == 0 && gb_alias_pick(&a, UINT64_MAX) == 0 && gb_alias_pick(&a, 0) == 0,
+    ok(gb_alias_init(&a, &one, 1, &err) == 0 && gb_alias_pick(&a, UINT64_MAX) == 0 &&
+           gb_alias_pick(&a, 0) == 0,
        "one weight: always index 0");
     gb_alias_free(&a);
     double bad[2] = {1, -1}, zero[2] = {0, 0};
-    ok(gb_alias_init(&a, bad, 2, &err) == -1 && strstr(err.msg, "non-negative"), "a negative weight is refused");
+    ok(gb_alias_init(&a, bad, 2, &err) == -1 && strstr(err.msg, "non-negative"),
+       "a negative weight is refused");
     ok(gb_alias_init(&a, zero, 2, &err) == -1, "weights summing to 0 are refused");
     gsl_rng_free(r);
 }
