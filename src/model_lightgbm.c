@@ -233,6 +233,14 @@ static int read_objective(const lgb_reader *r, const lgb_field *f, const lgb_fie
                             "(several classes need a multiclass objective, or a custom one with one tree "
                             "per class)",
                             r->path, num_class_field->line, num_class, canonical, k);
+    /* LightGBM itself will not train a multiclass objective on one class;
+     * loaded, it would be a softmax (or one-vs-all) over a single output
+     * with one class, which glassbox-model(5) refuses on reload. */
+    if (multi && num_class < 2)
+        return gb_error_set(r->err,
+                            "%s:%d: num_class=%ld does not fit objective=%s (a multiclass objective needs "
+                            "num_class=2 or more)",
+                            r->path, num_class_field->line, num_class, canonical);
     if (multi && o->num_class >= 0 && o->num_class != num_class)
         return gb_error_set(r->err, "%s:%d: objective says num_class:%ld but the header says num_class=%ld",
                             r->path, f->line, o->num_class, num_class);

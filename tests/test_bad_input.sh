@@ -50,6 +50,10 @@ grep -v '^leaf_value=' "$L/model.txt" >"$TMP/nokey.txt"
 refused "LightGBM tree without leaf_value" "$TMP/nokey.txt" $G explain -d "$L/data.csv" -m "$TMP/nokey.txt"
 sed 's/^num_class=1$/num_class=9/' "$L/model.txt" >"$TMP/classes.txt" # fuzz finding: regression, 9 classes
 refused "LightGBM num_class against its objective" "$TMP/classes.txt" $G explain -d "$L/data.csv" -m "$TMP/classes.txt"
+sed 's/^objective=regression$/objective=multiclass/' "$L/model.txt" >"$TMP/oneclass.txt" # fuzz finding: 1 class
+refused "LightGBM multiclass objective with num_class=1" "$TMP/oneclass.txt" $G explain -d "$L/data.csv" -m "$TMP/oneclass.txt"
+grep -qF "oneclass.txt:3: num_class=1 does not fit objective=multiclass (a multiclass objective needs num_class=2 or more)" "$TMP/stderr"
+ok $? "LightGBM multiclass objective with num_class=1: the message names both keys"
 head -c 700 "$L/model.txt" >"$TMP/cut.txt"
 refused "truncated LightGBM model" "$TMP/cut.txt" $G explain -d "$L/data.csv" -m "$TMP/cut.txt"
 head -c 100000 "$G" >"$TMP/garbage.bin" # an executable: binary, deterministic

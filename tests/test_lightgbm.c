@@ -10,6 +10,7 @@
  * variants of those files that must load (CRLF, a BOM, fallbacks, objective aliases) and damaged ones that
  * must be refused with a message naming the line and the key, and finally every truncation and a few thousand
  * random corruptions, which must never crash (run under ASan/UBSan). */
+#define _GNU_SOURCE /* mkdtemp */
 #include "model.h"
 #include "tap.h"
 #include "treeshap.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TOL 1e-12
 
@@ -460,6 +462,43 @@ static void check_variants(void)
     free(t);
 }
 
+/* The smallest multiclass model: two classes with a softmax over two
+ * outputs (and one-vs-all, two sigmoids) loads, and its saved copy loads
+ * back with the same margins. */
+static void check_two_classes(void)
+{
+    static const char *const objective[] = {"multiclass num_class:2", "multiclassova num_class:2 sigmoid:1"};
+    char dir[] = "/tmp/test_lightgbm.XXXXXX", path[64];
+    if (!ok(mkdtemp(dir) != NULL, "temporary directory"))
+        return;
+    snprintf(path, sizeof path, "%s/two.json", dir);
+    for (int i = 0; i < 2; i++) {
+        gb_error err = {""};
+        char *t = fixture_text("multiclass");
+        int edited = t && edit(&t, "num_class=3\n", "num_class=2\n") &&
+                     edit(&t, "num_tree_per_iteration=3", "num_tree_per_iteration=2") &&
+                     edit(&t, "multiclass num_class:3", objective[i]);
+        gb_model *m = edited ? load_text(t, &err) : NULL;
+        gb_model *back = m && gb_model_save_native(m, path, &err) == 0 ? gb_model_load(path, &err) : NULL;
+        int same = back && back->n_groups == 2 && back->n_classes == 2 && back->link == m->link;
+        for (int r = 0; same && r < 25; r++) {
+            double x[2] = {r % 5 == 4 ? NAN : r % 5 - 2.0, r / 5 == 4 ? NAN : 2.0 * (r / 5) - 1.0}, a[2], b[2];
+            gb_model_margin(m, x, a);
+            gb_model_margin(back, x, b);
+            same = a[0] == b[0] && a[1] == b[1];
+        }
+        if (!ok(m && m->n_groups == 2 && m->n_classes == 2 && same,
+                "objective=%s with num_class=2: 2 outputs, 2 classes; the saved copy gives the same margins",
+                objective[i]))
+            printf("#   edited: %d, message: %s\n", edited, err.msg);
+        gb_model_free(back);
+        gb_model_free(m);
+        free(t);
+    }
+    remove(path);
+    rmdir(dir);
+}
+
 /* ---- files that must be refused ------------------------------------------ */
 
 typedef struct bad_case {
@@ -567,6 +606,17 @@ static const bad_case bad[] = {
      "bad.txt:7: objective says num_class:4 but the header says num_class=3"},
     {"multiclass", "num_tree_per_iteration=3", "num_tree_per_iteration=1", 0, 0,
      "bad.txt:7: multiclass needs one tree per class and iteration"},
+    /* fuzz finding: a multiclass objective on one class loaded, but its
+     * saved copy (softmax over one output) did not */
+    {"regression", "objective=regression", "objective=multiclass", 0, 0,
+     "bad.txt:3: num_class=1 does not fit objective=multiclass (a multiclass objective needs num_class=2 or "
+     "more)"},
+    {"regression", "objective=regression", "objective=multiclass -1 -3", 0, 0,
+     "bad.txt:3: num_class=1 does not fit objective=multiclass"},
+    {"regression", "objective=regression", "objective=multiclassova num_class:1 sigmoid:1", 0, 0,
+     "bad.txt:3: num_class=1 does not fit objective=multiclassova"},
+    {"regression", "objective=regression", "objective=softmax num_class:1", 0, 0,
+     "bad.txt:3: num_class=1 does not fit objective=multiclass"},
     {"multiclass", "multiclass num_class:3", "ova num_class:3 sigmoid:-1", 0, 0,
      "bad.txt:7: objective: sigmoid:-1 must be greater than zero"},
     {"multiclass", "multiclass num_class:3", "multiclassova num_class:2 sigmoid:1", 0, 0,
@@ -713,6 +763,7 @@ int main(void)
     check_regression_nodes();
     check_categorical_nodes();
     check_variants();
+    check_two_classes();
     check_bad_files();
     check_deep_tree();
     {
