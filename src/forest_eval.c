@@ -40,7 +40,9 @@ enum {
 
 /* Float scratch per block: rows per block shrink for wide rows so that a
  * block's rows stay in the first-level cache.  Rows walk a tree GROUP at a
- * time, in step, so that their node loads overlap. */
+ * time, in step, so that their node loads overlap; the loops over a group
+ * are unrolled so that its node indices stay in registers (depth-8 trees:
+ * ~1.3x faster than the rolled loop, bench/forest_eval_speed). */
 enum { BLOCK_ROWS = 64, BLOCK_FLOATS = 8192, GROUP = 8 };
 
 /* A leaf points to itself on both sides and keeps its value where a split
@@ -263,10 +265,12 @@ static void tree_float(const gb_forest *f, size_t t, const float *x, size_t nf, 
     for (; r + GROUP <= rows; r += GROUP) {
         int32_t at[GROUP] = {0}, d = 0;
         for (; d < ft->sure; d++)
+#pragma GCC unroll 8
             for (int j = 0; j < GROUP; j++)
                 at[j] = step_float(f, t, nodes, at[j], x + (r + (size_t)j) * nf);
         for (; d < ft->depth; d++) {
             int moved = 0;
+#pragma GCC unroll 8
             for (int j = 0; j < GROUP; j++) {
                 int32_t next = step_float(f, t, nodes, at[j], x + (r + (size_t)j) * nf);
                 moved |= next != at[j];
@@ -300,10 +304,12 @@ static inline __attribute__((always_inline)) void tree_double(const gb_forest *f
     for (; r + GROUP <= rows; r += GROUP) {
         int32_t at[GROUP] = {0}, d = 0;
         for (; d < ft->sure; d++)
+#pragma GCC unroll 8
             for (int j = 0; j < GROUP; j++)
                 at[j] = step_double(f, t, nodes, at[j], x + (r + (size_t)j) * nf, round);
         for (; d < ft->depth; d++) {
             int moved = 0;
+#pragma GCC unroll 8
             for (int j = 0; j < GROUP; j++) {
                 int32_t next = step_double(f, t, nodes, at[j], x + (r + (size_t)j) * nf, round);
                 moved |= next != at[j];
@@ -383,6 +389,8 @@ static void margin_blocks(const gb_forest *f, const double *x, size_t n, double 
     float buf[BLOCK_FLOATS];
     size_t block = BLOCK_FLOATS / nf;
     block = block > BLOCK_ROWS ? BLOCK_ROWS : block;
+    if ((c->f || c->d) && block > GB_MASK_ROWS)
+        block = GB_MASK_ROWS;
     /* Rows wider than the scratch are rounded node by node instead. */
     int use_float = f->use_float && block > 0;
     if (block == 0)

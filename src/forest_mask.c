@@ -262,7 +262,9 @@ void gb_mask_tree_float(const gb_mask_forest *mf, int32_t k, const float *col, s
     fmask lo, hi;
     size_t nv = (rows + F_LANES - 1) / F_LANES;
     for (size_t v = 0; v < nv; v++)
-        lo.v[v] = hi.v[v] = (vu32){0} - 1;
+        lo.v[v] = (vu32){0} - 1;
+    for (size_t v = 0; wide && v < nv; v++)
+        hi.v[v] = (vu32){0} - 1;
     for (int32_t i = 0; i < mt->n_nodes; i++) {
         const mnode *p = &nodes[i];
         uint32_t c0 = (uint32_t)p->clear, c1 = (uint32_t)(p->clear >> 32);

@@ -326,7 +326,7 @@ static void test_wide_rows(void)
     gb_model_free(m);
 
     /* Random trees over 20000 features: walked ones with per-node rounding
-     * and mask trees reading a few columns of the wide rows. */
+     * and mask trees reading over 100 columns of the wide rows. */
     for (int float32 = 0; float32 < 2; float32++) {
         rng r = {99 + (uint64_t)float32};
         m = random_model(&r, nf, 2, float32);
@@ -334,9 +334,12 @@ static void test_wide_rows(void)
         int32_t k = 0;
         grow(m, &r, full, &k, 8, nf, 0.0); /* 256 leaves: walked */
         tb_add_tree(m, 1, full, k);
-        k = 0;
-        grow(m, &r, full, &k, 2, nf, 0.0); /* 4 leaves: whole */
-        tb_add_tree(m, 0, full, k);
+        /* Trees of 4 leaves, whole: more columns than the stack holds. */
+        for (int i = 0; i < 40; i++) {
+            k = 0;
+            grow(m, &r, full, &k, 2, nf, 0.0);
+            tb_add_tree(m, i % 2, full, k);
+        }
         tb_finish(m);
         f = gb_forest_new(m, &err);
         size_t whole = gb_forest_n_whole(f);
