@@ -21,12 +21,10 @@ const char *fuzz_write_temp(const char *name, const uint8_t *data, size_t size);
 /* A path in the private directory (static storage, overwritten next call). */
 const char *fuzz_temp_path(const char *name);
 
-/* What fuzz_exercise_model does with glassbox's JSON: nothing; write the
- * model, read it back (which must work) and compare margins; or the same
- * but a model the native loader refuses is let go, for loaders known to
- * accept inconsistent files the native loader rightly refuses (the LightGBM
- * loader: fuzz/crashes/README.md). */
-enum { FUZZ_NO_RELOAD = 0, FUZZ_RELOAD = 1, FUZZ_RELOAD_IF_VALID = 2 };
+/* What fuzz_exercise_model does with glassbox's JSON: nothing, or write
+ * the model, read it back (which must work: every loader refuses what the
+ * native loader refuses) and compare margins. */
+enum { FUZZ_NO_RELOAD = 0, FUZZ_RELOAD = 1 };
 
 /* Margins, TreeSHAP or linear SHAP on rows made from data; aborts when
  * base + sum of attributions differs from the margin.  With save_reload the
