@@ -6,25 +6,16 @@
 #include <stdlib.h>
 
 #include "../src/interactions.h"
-#include "scatter_sample.h"
+#include "scatter_job.h"
 #include "session.h"
 
 enum { JOB_PARTNERS = UI_JOB_USER + 2 };
 
 typedef struct partners_job {
-    const gb_model *model;
-    const gb_dataset *ds;
-    const gb_binding *binding;
+    scatter_job in; /* first */
     int group;
-    size_t *rows;
-    size_t n;
     int *partner; /* the answer */
 } partners_job;
-
-static void progress(void *ctx, double fraction)
-{
-    ui_job_progress(ctx, fraction);
-}
 
 /* partner[i] = the k != i with the largest sum of |Phi[i][k]| in group g. */
 static void strongest(const gb_model *m, const double *sum_abs, int g, int *partner)
@@ -48,16 +39,21 @@ static void strongest(const gb_model *m, const double *sum_abs, int g, int *part
 static gb_job_status run(ui_job *job, void *vctx, gb_error *err)
 {
     partners_job *c = vctx;
-    gb_job_ctl ctl = {.threads = 0, .cancel = ui_job_cancel_flag(job), .progress = progress, .progress_ctx = job};
+    const scatter_job *in = &c->in;
+    gb_job_ctl ctl = {.threads = 0,
+                      .cancel = ui_job_cancel_flag(job),
+                      .progress = scatter_job_progress,
+                      .progress_ctx = job};
     gb_interactions_result res;
-    gb_job_status st = gb_interactions_run(c->model, c->ds, c->binding, c->rows, c->n, NULL, &ctl, &res, err);
+    gb_job_status st =
+        gb_interactions_run(in->model, in->ds, in->binding, in->rows, in->n, NULL, &ctl, &res, err);
     if (st != GB_JOB_OK)
         return st;
-    double *sum = gb_calloc(gb_interactions_block(c->model), sizeof *sum, err);
-    c->partner = sum ? gb_malloc((size_t)c->model->n_features, sizeof *c->partner, err) : NULL;
+    double *sum = gb_calloc(gb_interactions_block(in->model), sizeof *sum, err);
+    c->partner = sum ? gb_malloc((size_t)in->model->n_features, sizeof *c->partner, err) : NULL;
     if (c->partner) {
         gb_interactions_add_abs(&res, sum);
-        strongest(c->model, sum, c->group, c->partner);
+        strongest(in->model, sum, c->group, c->partner);
     }
     free(sum);
     gb_interactions_result_free(&res);
@@ -68,8 +64,8 @@ static void finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *er
 {
     partners_job *c = vctx;
     if (st == GB_JOB_OK) {
-        ui_session_interactions(app, c->rows, c->n, c->group);
-        scatter_take_partners(app, c->partner, c->group, c->n);
+        ui_session_interactions(app, c->in.rows, c->in.n, c->group);
+        scatter_take_partners(app, c->partner, c->group, c->in.n);
         c->partner = NULL;
     } else {
         scatter_partners_lost(app);
@@ -79,32 +75,17 @@ static void finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *er
             ui_error(app, "interactions: %s", err->msg);
     }
     free(c->partner);
-    free(c->rows);
+    free(c->in.rows);
     free(c);
 }
 
 int scatter_partners_start(ui_app *app, int g)
 {
-    gb_error err = {{0}};
-    partners_job *c = gb_calloc(1, sizeof *c, &err);
-    if (c)
-        c->rows = scatter_sample_rows(app->ds->n_rows, SCATTER_PARTNER_ROWS, &c->n);
-    if (!c || !c->rows) {
-        free(c);
-        ui_error(app, "out of memory");
+    partners_job *c = scatter_job_new(app, sizeof *c, SCATTER_PARTNER_ROWS);
+    if (!c)
         return -1;
-    }
-    c->model = app->model;
-    c->ds = app->ds;
-    c->binding = &app->binding;
     c->group = g;
     ui_job_spec spec = {.run = run, .finish = finish, .ctx = c, .tag_row = -1, .tag_kind = JOB_PARTNERS};
-    snprintf(spec.label, sizeof spec.label, "interaction strengths on %zu rows", c->n);
-    if (ui_jobs_submit(app->jobs, &spec, &err)) {
-        free(c->rows);
-        free(c);
-        ui_error(app, "%s", err.msg);
-        return -1;
-    }
-    return 0;
+    snprintf(spec.label, sizeof spec.label, "interaction strengths on %zu rows", c->in.n);
+    return scatter_job_submit(app, &spec);
 }

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "scatter_job.h"
 #include "session.h"
 
 enum { JOB_SAMPLE = UI_JOB_USER + 1 };
@@ -21,30 +22,26 @@ size_t *scatter_sample_rows(size_t n_rows, size_t cap, size_t *n)
 }
 
 typedef struct sample_job {
-    const gb_model *model;
-    const gb_dataset *ds;
-    const gb_binding *binding;
-    size_t *rows;
-    size_t n;
+    scatter_job in; /* first */
     gb_explain_result *res;
 } sample_job;
-
-static void progress(void *ctx, double fraction)
-{
-    ui_job_progress(ctx, fraction);
-}
 
 static gb_job_status run(ui_job *job, void *vctx, gb_error *err)
 {
     sample_job *c = vctx;
-    gb_explainer *ex = gb_explainer_new(c->model, c->ds, c->binding, GB_METHOD_AUTO, NULL, err);
+    gb_explainer *ex = gb_explainer_new(c->in.model, c->in.ds, c->in.binding, GB_METHOD_AUTO, NULL, err);
     if (!ex)
         return GB_JOB_FAILED;
     c->res = gb_calloc(1, sizeof *c->res, err);
     gb_job_status st = GB_JOB_FAILED;
     if (c->res) {
-        gb_explain_request req = {.method = GB_METHOD_AUTO, .rows = c->rows, .n_rows = c->n, .threads = 0,
-                                  .cancel = ui_job_cancel_flag(job), .progress = progress, .progress_ctx = job};
+        gb_explain_request req = {.method = GB_METHOD_AUTO,
+                                  .rows = c->in.rows,
+                                  .n_rows = c->in.n,
+                                  .threads = 0,
+                                  .cancel = ui_job_cancel_flag(job),
+                                  .progress = scatter_job_progress,
+                                  .progress_ctx = job};
         st = gb_explainer_run(ex, &req, c->res, err);
     }
     gb_explainer_free(ex);
@@ -55,9 +52,9 @@ static void finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *er
 {
     sample_job *c = vctx;
     if (st == GB_JOB_OK) {
-        ui_session_explain_rows(app, c->rows, c->n);
-        scatter_take_sample(app, c->rows, c->n, c->res);
-        c->rows = NULL;
+        ui_session_explain_rows(app, c->in.rows, c->in.n);
+        scatter_take_sample(app, c->in.rows, c->in.n, c->res);
+        c->in.rows = NULL;
         c->res = NULL;
     } else {
         scatter_sample_lost(app);
@@ -70,32 +67,17 @@ static void finish(ui_app *app, void *vctx, gb_job_status st, const gb_error *er
         gb_explain_result_free(c->res);
         free(c->res);
     }
-    free(c->rows);
+    free(c->in.rows);
     free(c);
 }
 
 int scatter_sample_start(ui_app *app, size_t cap)
 {
-    gb_error err = {{0}};
-    sample_job *c = gb_calloc(1, sizeof *c, &err);
-    if (c)
-        c->rows = scatter_sample_rows(app->ds->n_rows, cap, &c->n);
-    if (!c || !c->rows) {
-        free(c);
-        ui_error(app, "out of memory");
+    sample_job *c = scatter_job_new(app, sizeof *c, cap);
+    if (!c)
         return -1;
-    }
-    c->model = app->model;
-    c->ds = app->ds;
-    c->binding = &app->binding;
     ui_job_spec spec = {.run = run, .finish = finish, .ctx = c, .tag_row = -1, .tag_kind = JOB_SAMPLE};
-    snprintf(spec.label, sizeof spec.label, "explaining %zu of %zu rows for the plot (%s)", c->n,
+    snprintf(spec.label, sizeof spec.label, "explaining %zu of %zu rows for the plot (%s)", c->in.n,
              app->ds->n_rows, gb_method_name(gb_method_resolve(app->model, GB_METHOD_AUTO)));
-    if (ui_jobs_submit(app->jobs, &spec, &err)) {
-        free(c->rows);
-        free(c);
-        ui_error(app, "%s", err.msg);
-        return -1;
-    }
-    return 0;
+    return scatter_job_submit(app, &spec);
 }
