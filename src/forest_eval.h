@@ -9,10 +9,11 @@
  * blocks, tree after tree, so that one tree's nodes stay in cache while
  * every row of the block walks it, and eight rows walk a tree in step so
  * that their memory loads overlap instead of waiting on each other.  Trees
- * with at most 64 leaves and few nodes for their depth (most of those of
- * depth 6 or less) are not walked but evaluated whole, every node for a
- * column of the block at once (forest_mask.h): several times faster on the
- * shallow ensembles the sampling explainers evaluate thousands of rows of.
+ * with at most 64 leaves and few nodes for their depth (those of depth 5
+ * or less, sparse ones of depth 6, LightGBM's 31-leaf ones) are not walked
+ * but evaluated whole, every node for a column of the block at once
+ * (forest_mask.h): several times faster on the shallow ensembles the
+ * sampling explainers evaluate thousands of rows of.
  *
  * Results are bit-identical to gb_model_margin: each split decides exactly
  * as gb_node_next (nodes whose rule is more than "x < split, NaN to the

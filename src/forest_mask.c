@@ -1,17 +1,23 @@
 /* forest_mask.c: building and evaluating the leaf-bitmask form of small
  * trees (see forest_mask.h for why the lowest remaining bit is the leaf).
  *
- * The vector loops use GCC's generic vector types, which compile to
- * whatever the target has (two SSE2 registers per vector on a plain x86-64
- * build), so the build needs no -m flags and no run-time dispatch.  A tree
+ * The vector loops use GCC's generic 16-byte vector types, which compile
+ * to whatever the target has (an SSE2 register of four floats or two
+ * doubles on a plain x86-64 build), so the build needs no -m flags and no
+ * run-time dispatch.  (32-byte vectors were measured 2x slower there: GCC
+ * splits their float compares into scalar ones.)  A tree
  * holds at most 64 leaves: a double node's test yields 64-bit lanes, a
  * float node's 32-bit lanes, so float trees keep their masks in two words
  * when they have more than 32 leaves.
  *
- * A tree gains when its internal nodes are few against its depth: the walk
- * costs about MASK_STEP_COST node tests of the mask form per level (set by
- * measurement, bench/forest_eval_speed), so a full tree of depth 5 (31
- * nodes) is evaluated whole and one of depth 7 is walked. */
+ * A tree gains when its internal nodes are few against its depth.  One
+ * level of the walk costs as much as about 10 float node tests of the mask
+ * form, or 5 double ones (two lanes to a register instead of four), as
+ * measured with bench/forest_eval_speed on XGBoost models of depth 4 to 6
+ * and synthetic full and leaf-wise trees: full float trees of depth 4 and 5
+ * are evaluated whole (2.5x and 1.4x faster than walked), those of depth 6
+ * break even and are walked; double trees, up to depth 4 and LightGBM-like
+ * leaf-wise trees of up to ~32 leaves. */
 #include "forest_mask.h"
 
 #include <math.h>
@@ -19,7 +25,10 @@
 #include <string.h>
 
 #ifndef MASK_STEP_COST
-#define MASK_STEP_COST 16
+#define MASK_STEP_COST 10
+#endif
+#ifndef MASK_STEP_COST_DOUBLE
+#define MASK_STEP_COST_DOUBLE 5
 #endif
 
 enum { NAN_RIGHT = 0, NAN_LEFT = 1, GENERAL = 2 };
@@ -94,7 +103,8 @@ static int gains(const gb_model *m, const gb_tree *t, int32_t *leaves, int32_t *
     if (t->depth > 64)
         return 0;
     count(t, 0, leaves, inner);
-    return *leaves <= 64 && *inner <= MASK_STEP_COST * (t->depth > 0 ? t->depth : 1);
+    int cost = m->input_float32 ? MASK_STEP_COST : MASK_STEP_COST_DOUBLE;
+    return *leaves <= 64 && *inner <= cost * (t->depth > 0 ? t->depth : 1);
 }
 
 /* The smallest float s with x < s <=> x < split for every float x (as

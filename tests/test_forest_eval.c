@@ -174,13 +174,8 @@ static void test_fixture_models(void)
 
 /* A random tree of up to `depth` levels over nf features; categorical
  * nodes point into m->cat_bits (grown here). */
-static int32_t grow(gb_model *m, rng *r, gb_node *nodes, int32_t *n, int depth, int nf, double p_leaf)
+static gb_node random_split(gb_model *m, rng *r, int nf)
 {
-    int32_t self = (*n)++;
-    if (depth == 0 || unif(r) < p_leaf) {
-        nodes[self] = tb_leaf(unif(r) * 2 - 1, 1.0);
-        return self;
-    }
     uint32_t flags = 0;
     if (unif(r) < 0.5)
         flags |= GB_NODE_DEFAULT_LEFT;
@@ -201,19 +196,50 @@ static int32_t grow(gb_model *m, rng *r, gb_node *nodes, int32_t *n, int depth, 
     case 2: at = nextafter(1e-35, INFINITY); break;
     default: at = unif(r) * 8 - 4; break;
     }
-    nodes[self] = tb_split((int)below(r, (size_t)nf), at, 0, 0, 2.0, flags);
+    gb_node nd = tb_split((int)below(r, (size_t)nf), at, 0, 0, 2.0, flags);
     if (flags & GB_NODE_CATEGORICAL) {
         uint32_t words = (uint32_t)below(r, 3);
         m->cat_bits = realloc(m->cat_bits, (m->n_cat_bits + words + 1) * sizeof *m->cat_bits);
-        nodes[self].cat_begin = (uint32_t)m->n_cat_bits;
-        nodes[self].cat_words = words;
+        nd.cat_begin = (uint32_t)m->n_cat_bits;
+        nd.cat_words = words;
         for (uint32_t w = 0; w < words; w++)
             m->cat_bits[m->n_cat_bits++] = (uint32_t)next_u64(r);
     }
+    return nd;
+}
+
+static int32_t grow(gb_model *m, rng *r, gb_node *nodes, int32_t *n, int depth, int nf, double p_leaf)
+{
+    int32_t self = (*n)++;
+    if (depth == 0 || unif(r) < p_leaf) {
+        nodes[self] = tb_leaf(unif(r) * 2 - 1, 1.0);
+        return self;
+    }
+    nodes[self] = random_split(m, r, nf);
     int32_t l = grow(m, r, nodes, n, depth - 1, nf, p_leaf);
     int32_t rt = grow(m, r, nodes, n, depth - 1, nf, p_leaf);
     nodes[self].left = l;
     nodes[self].right = rt;
+    return self;
+}
+
+/* A lopsided tree, as LightGBM's leaf-wise growth makes: a spine of
+ * `length` splits, each with a leaf or a subtree of depth up to `side` on
+ * a random side.
+ * Few nodes for its depth, so it is evaluated whole; with over 32 leaves a
+ * float32 tree's masks take two words, and the top splits' left subtrees
+ * straddle them. */
+static int32_t grow_spine(gb_model *m, rng *r, gb_node *nodes, int32_t *n, int length, int side, int nf)
+{
+    if (length == 0)
+        return grow(m, r, nodes, n, 0, nf, 1.0);
+    int32_t self = (*n)++;
+    nodes[self] = random_split(m, r, nf);
+    int spine_left = unif(r) < 0.5;
+    int32_t a = spine_left ? grow_spine(m, r, nodes, n, length - 1, side, nf) : grow(m, r, nodes, n, side, nf, 0.5);
+    int32_t b = spine_left ? grow(m, r, nodes, n, side, nf, 0.5) : grow_spine(m, r, nodes, n, length - 1, side, nf);
+    nodes[self].left = a;
+    nodes[self].right = b;
     return self;
 }
 
@@ -229,8 +255,11 @@ static gb_model *random_model(rng *r, int nf, int ng, int float32)
     for (int t = 0; t < n_trees; t++) {
         gb_node nodes[1 << 9];
         int32_t n = 0;
-        int full = unif(r) < 0.25;
-        grow(m, r, nodes, &n, 1 + (int)below(r, full ? 7 : 8), nf, full ? 0.0 : 0.15);
+        double shape = unif(r);
+        if (shape < 0.2)
+            grow_spine(m, r, nodes, &n, 1 + (int)below(r, 40), 2, nf);
+        else
+            grow(m, r, nodes, &n, 1 + (int)below(r, shape < 0.4 ? 7 : 8), nf, shape < 0.4 ? 0.0 : 0.15);
         tb_add_tree(m, (int)below(r, (size_t)ng), nodes, n);
     }
     return m;
@@ -268,7 +297,8 @@ static void test_random_models(void)
 }
 
 /* Every block length from 1 to 130 rows on one model of mask trees with
- * one and two words (float32) or 64-bit lanes (double). */
+ * one and two words (float32) or 64-bit lanes (double): spines of 8 to 64
+ * leaves and full trees of depth 3. */
 static void test_block_lengths(void)
 {
     for (int float32 = 0; float32 < 2; float32++) {
@@ -276,9 +306,12 @@ static void test_block_lengths(void)
         gb_model *m = tb_new_model(5, 2);
         m->input_float32 = float32;
         for (int t = 0; t < 6; t++) {
-            gb_node nodes[1 << 7];
+            gb_node nodes[1 << 8];
             int32_t n = 0;
-            grow(m, &r, nodes, &n, t < 3 ? 6 : 3, 5, t < 3 ? 0.0 : 0.1);
+            if (t < 3)
+                grow_spine(m, &r, nodes, &n, 7 + 12 * t, 1, 5); /* 8 to 63 leaves */
+            else
+                grow(m, &r, nodes, &n, 3, 5, 0.0);
             tb_add_tree(m, t % 2, nodes, n);
         }
         tb_finish(m);
@@ -291,7 +324,7 @@ static void test_block_lengths(void)
         for (size_t n = 1; n <= 130; n++)
             if (!same_as_reference(m, x + (130 - n) * 5, n, why, sizeof why) && bad++ == 0)
                 printf("# %zu rows: %s\n", n, why);
-        ok(bad == 0 && whole == 6, "float32 %d: 1 to 130 rows through 6 trees of 8 to 64 leaves, all evaluated whole: "
+        ok(bad == 0 && whole == 6, "float32 %d: 1 to 130 rows through 6 trees of 8 to 63 leaves, all evaluated whole: "
            "bit-identical (%d lengths differ) %s", float32, bad, why);
         free(x);
         gb_model_free(m);
