@@ -13,7 +13,10 @@
 #include "lime_stats.h"
 #include "mem_limits.h"
 
-enum { DEFAULT_SAMPLES = 5000, DEFAULT_FEATURES = 10, BATCH = 256 };
+/* Samples are drawn in chunks of about DRAW_VALUES values (milliseconds;
+ * a cancel request is read between chunks), each chunk feature by
+ * feature. */
+enum { DEFAULT_SAMPLES = 5000, DEFAULT_FEATURES = 10, BATCH = 256, DRAW_VALUES = 1 << 18 };
 
 /* Rows per model batch: at most BATCH, fewer for big ensembles so that a
  * batch stays near 5e5 node visits (tens of milliseconds) and a cancel
@@ -84,15 +87,19 @@ int gb_lime_config_check(const gb_lime_stats *s, const gb_lime_config *c, gb_err
     if ((unsigned)c->discretize > GB_LIME_NONE || (unsigned)c->selection > GB_LIME_NONE_SELECTION ||
         (unsigned)c->space > GB_LIME_MARGIN)
         return gb_error_set(err, "LIME: unknown discretisation, selection or output space");
-    /* Each thread holds its samples' interpretable rows, outputs and weights. */
+    /* Each thread holds its samples' drawn columns (values and codes; the
+     * normal draws too without bins), interpretable rows, outputs and
+     * weights: about 3 M + 2 numbers a sample. */
     uint64_t n = c->samples ? c->samples : DEFAULT_SAMPLES;
     char count[32];
     gb_limit_format_count(n, count, sizeof count);
-    return gb_limit_check(gb_estimate_dataset_bytes(n, (uint64_t)s->n_features + 2), "pass fewer --samples",
-                          err, "LIME with %s samples per row", count);
+    return gb_limit_check(gb_estimate_dataset_bytes(n, 3 * (uint64_t)s->n_features + 2),
+                          "pass fewer --samples", err, "LIME with %s samples per row", count);
 }
 
 /* ---- results ------------------------------------------------------------- */
+
+static void lime_work_destroy(struct gb_lime_work *wk);
 
 int gb_lime_result_init(gb_lime_result *r, const gb_lime_stats *s, gb_error *err)
 {
@@ -120,22 +127,25 @@ void gb_lime_result_free(gb_lime_result *r)
     free(r->edges);
     free(r->n_edges);
     free(r->z0);
+    lime_work_destroy(r->work);
     memset(r, 0, sizeof *r);
 }
 
 /* ---- one explanation ----------------------------------------------------- */
 
 /* Scratch for one row, allocated per call so that threads share nothing. */
-typedef struct lime_work {
+typedef struct gb_lime_work {
     size_t n;
     int nf, ng;
     double *z;       /* [n x nf] interpretable samples */
     double *y;       /* [n] model outputs */
     double *w;       /* [n] kernel weights */
+    int *miss;       /* [n] with bins: how many features differ from x's */
     size_t batch;    /* rows per model batch */
     double *rows;    /* [batch x nf] model inputs */
-    int *codes;      /* [batch x nf] their bins or categories */
-    double *zdraw;   /* [batch x nf] their standard normal draws (no bins) */
+    double *vals;    /* [nf x (n - 1)] drawn values of samples 1.., by column */
+    int *codes;      /* [nf x (n - 1)] their bins or categories */
+    double *zdraw;   /* [nf x (n - 1)] their standard normal draws (no bins) */
     double *margin;  /* [batch x ng] */
     double *out;     /* [ng] */
     int *code;       /* [nf] x's bin or category per feature */
@@ -146,10 +156,14 @@ typedef struct lime_work {
 
 static void work_free(lime_work *wk)
 {
+    if (!wk)
+        return;
     free(wk->z);
     free(wk->y);
     free(wk->w);
+    free(wk->miss);
     free(wk->rows);
+    free(wk->vals);
     free(wk->codes);
     free(wk->zdraw);
     free(wk->margin);
@@ -157,6 +171,12 @@ static void work_free(lime_work *wk)
     free(wk->code);
     free(wk->sel);
     free(wk->coef);
+}
+
+static void lime_work_destroy(lime_work *wk)
+{
+    work_free(wk);
+    free(wk);
 }
 
 static int work_alloc(lime_work *wk, size_t n, int nf, int ng, size_t batch)
@@ -169,17 +189,20 @@ static int work_alloc(lime_work *wk, size_t n, int nf, int ng, size_t batch)
     wk->z = malloc(n * f * sizeof *wk->z);
     wk->y = malloc(n * sizeof *wk->y);
     wk->w = malloc(n * sizeof *wk->w);
+    wk->miss = malloc(n * sizeof *wk->miss);
     wk->batch = batch;
     wk->rows = malloc(batch * f * sizeof *wk->rows);
-    wk->codes = malloc(batch * f * sizeof *wk->codes);
-    wk->zdraw = malloc(batch * f * sizeof *wk->zdraw);
+    wk->vals = malloc(n * f * sizeof *wk->vals);
+    wk->codes = malloc(n * f * sizeof *wk->codes);
+    /* Written only without bins; untouched pages cost nothing. */
+    wk->zdraw = malloc(n * f * sizeof *wk->zdraw);
     wk->margin = malloc(batch * g * sizeof *wk->margin);
     wk->out = malloc(g * sizeof *wk->out);
     wk->code = malloc(f * sizeof *wk->code);
     wk->sel = malloc(f * sizeof *wk->sel);
     wk->coef = malloc(f * sizeof *wk->coef);
-    if (!wk->z || !wk->y || !wk->w || !wk->rows || !wk->codes || !wk->zdraw || !wk->margin || !wk->out ||
-        !wk->code || !wk->sel || !wk->coef) {
+    if (!wk->z || !wk->y || !wk->w || !wk->miss || !wk->rows || !wk->vals || !wk->codes || !wk->zdraw ||
+        !wk->margin || !wk->out || !wk->code || !wk->sel || !wk->coef) {
         work_free(wk);
         return -1;
     }
@@ -202,32 +225,43 @@ static void instance(const gb_lime_stats *s, const gb_lime_config *c, const doub
     }
 }
 
-/* The interpretable rows of drawn samples [first, end) of a batch from
- * their codes (or normal draws). */
-static void interpretable(const gb_lime_stats *s, const gb_lime_config *c, lime_work *wk, size_t first,
-                          size_t end)
+/* Samples [first, end) (first >= 1) of the drawn columns into the model's
+ * rows of the batch starting at start, and into their interpretable rows. */
+static void gather(const gb_lime_stats *s, const gb_lime_config *c, lime_work *wk, size_t start, size_t first,
+                   size_t end)
 {
-    size_t nf = (size_t)wk->nf;
-    for (size_t i = first; i < end; i++) {
-        const int *code = wk->codes + (i - first) * nf;
-        const double *zd = wk->zdraw + (i - first) * nf;
-        double *zi = wk->z + i * nf;
-        if (c->discretize != GB_LIME_NONE) {
-            for (size_t f = 0; f < nf; f++)
-                zi[f] = (double)(code[f] == wk->code[f]); /* branch-free: a quarter match */
-            continue;
+    size_t nf = (size_t)wk->nf, nd = wk->n - 1;
+    memset(wk->miss + first, 0, (end - first) * sizeof *wk->miss);
+    for (size_t f = 0; f < nf; f++) {
+        const double *v = wk->vals + f * nd;
+        const int *cd = wk->codes + f * nd;
+        const double *zd = wk->zdraw + f * nd;
+        int xc = wk->code[f], binary = c->discretize != GB_LIME_NONE || s->feat[f].categorical;
+        for (size_t i = first; i < end; i++) {
+            wk->rows[(i - start) * nf + f] = v[i - 1];
+            /* Branch-free: about a quarter of the samples match. */
+            int same = cd[i - 1] == xc;
+            wk->z[i * nf + f] = binary ? (double)same : zd[i - 1];
+            wk->miss[i] += !same;
         }
-        for (size_t f = 0; f < nf; f++)
-            zi[f] = s->feat[f].categorical ? (double)(code[f] == wk->code[f]) : zd[f];
     }
 }
 
-/* Fills z and y batch by batch; returns 1 when cancelled. */
+/* Draws every sample, then fills z and y batch by batch; returns 1 when
+ * cancelled (read between chunks of draws and between batches). */
 static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const double *x, gsl_rng *rng,
                          lime_work *wk, const double *z0, const atomic_int *cancel)
 {
     const gb_model *m = s->m;
     size_t nf = (size_t)wk->nf, ng = (size_t)wk->ng;
+    size_t nd = wk->n - 1, chunk = DRAW_VALUES / nf > 64 ? DRAW_VALUES / nf : 64;
+    for (size_t at = 0; at < nd; at += chunk) {
+        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
+            return 1;
+        size_t len = nd - at < chunk ? nd - at : chunk;
+        gb_lime_stats_draw_cols(s, c->discretize, rng, len, nd, wk->vals + at, wk->codes + at,
+                                wk->zdraw + at);
+    }
     for (size_t start = 0; start < wk->n; start += wk->batch) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return 1;
@@ -235,11 +269,10 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
         if (start == 0) {
             memcpy(wk->rows, x, nf * sizeof *wk->rows);
             memcpy(wk->z, z0, nf * sizeof *wk->z);
+            wk->miss[0] = 0;
             first = 1;
         }
-        gb_lime_stats_draw_rows(s, c->discretize, rng, end - first, wk->rows + (first - start) * nf,
-                                wk->codes, wk->zdraw);
-        interpretable(s, c, wk, first, end);
+        gather(s, c, wk, start, first, end);
         gb_forest_margin_batch(s->forest, wk->rows, end - start, wk->margin);
         for (size_t i = start; i < end; i++) {
             const double *mg = wk->margin + (i - start) * ng;
@@ -255,31 +288,29 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
     return 0;
 }
 
-/* With bins every squared distance is a count of differing features, so
- * the kernel's value for each count is computed once. */
-static void kernel_weights(lime_work *wk, const double *z0, double width)
+/* With bins every squared distance is the count of features that differ
+ * from x's (z0 is all ones, z is 0 or 1), counted while gathering, and the
+ * kernel's value for each count is computed once. */
+static void kernel_weights(const gb_lime_config *c, lime_work *wk, const double *z0, double width)
 {
     size_t nf = (size_t)wk->nf;
-    double *memo = malloc((nf + 1) * sizeof *memo);
-    if (memo)
+    double *memo = c->discretize != GB_LIME_NONE ? malloc((nf + 1) * sizeof *memo) : NULL;
+    if (memo) {
         for (size_t k = 0; k <= nf; k++)
-            memo[k] = -1.0;
+            memo[k] = sqrt(exp(-(double)k / (width * width)));
+        for (size_t i = 0; i < wk->n; i++)
+            wk->w[i] = memo[wk->miss[i]];
+        free(memo);
+        return;
+    }
     for (size_t i = 0; i < wk->n; i++) {
         double d2 = 0.0;
         for (size_t f = 0; f < nf; f++) {
             double d = wk->z[i * nf + f] - z0[f];
             d2 += d * d;
         }
-        size_t k = (size_t)d2;
-        if (memo && d2 == (double)k && k <= nf) {
-            if (memo[k] < 0.0)
-                memo[k] = sqrt(exp(-d2 / (width * width)));
-            wk->w[i] = memo[k];
-        } else {
-            wk->w[i] = sqrt(exp(-d2 / (width * width)));
-        }
+        wk->w[i] = sqrt(exp(-d2 / (width * width)));
     }
-    free(memo);
 }
 
 typedef struct ranked {
@@ -352,22 +383,29 @@ int gb_lime_row_traced(const gb_lime_stats *s, const gb_lime_config *c, const do
     if (gb_lime_config_check(s, c, NULL) || out->n_features != s->n_features)
         return -1;
     size_t n = c->samples ? c->samples : DEFAULT_SAMPLES;
-    lime_work wk;
-    if (work_alloc(&wk, n, s->n_features, m->n_groups, batch_rows(m)))
-        return -1;
-    wk.trace = trace;
+    size_t batch = batch_rows(m);
+    lime_work *wk = out->work;
+    if (!wk || wk->n != n || wk->nf != s->n_features || wk->ng != m->n_groups || wk->batch != batch) {
+        lime_work_destroy(wk);
+        out->work = wk = malloc(sizeof *wk);
+        if (!wk || work_alloc(wk, n, s->n_features, m->n_groups, batch)) {
+            free(wk);
+            out->work = NULL;
+            return -1;
+        }
+    }
+    wk->trace = trace;
     out->kernel_width = c->kernel_width > 0.0 ? c->kernel_width : 0.75 * sqrt((double)s->n_features);
-    instance(s, c, x, &wk, out->z0);
+    instance(s, c, x, wk, out->z0);
     for (int f = 0; f < s->n_features; f++) {
         out->edges[f] = gb_lime_stats_edges(s, c->discretize, f, &out->n_edges[f]);
-        out->bin[f] = c->discretize != GB_LIME_NONE && !s->feat[f].categorical ? wk.code[f] : -1;
+        out->bin[f] = c->discretize != GB_LIME_NONE && !s->feat[f].categorical ? wk->code[f] : -1;
     }
-    int rc = neighbourhood(s, c, x, rng, &wk, out->z0, cancel);
+    int rc = neighbourhood(s, c, x, rng, wk, out->z0, cancel);
     if (rc == 0) {
-        kernel_weights(&wk, out->z0, out->kernel_width);
-        gb_trace_lime_weights(trace, wk.w, wk.n);
-        rc = fit(c, &wk, out, cancel);
+        kernel_weights(c, wk, out->z0, out->kernel_width);
+        gb_trace_lime_weights(trace, wk->w, wk->n);
+        rc = fit(c, wk, out, cancel);
     }
-    work_free(&wk);
     return rc;
 }

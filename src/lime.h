@@ -128,6 +128,10 @@ typedef struct gb_lime_result {
     const double **edges;
     int *n_edges;
     double *z0; /* [n_features] x's interpretable representation */
+    /* The samples' scratch (megabytes for wide rows), kept for the next
+     * row explained into this result: allocating it per row cost more
+     * than drawing the samples. */
+    struct gb_lime_work *work;
 } gb_lime_result;
 
 int gb_lime_result_init(gb_lime_result *r, const gb_lime_stats *s, gb_error *err);

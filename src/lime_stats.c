@@ -291,8 +291,8 @@ double gb_lime_stats_draw(const gb_lime_stats *s, gb_lime_discretize d, int f, g
     return v;
 }
 
-void gb_lime_stats_draw_rows(const gb_lime_stats *s, gb_lime_discretize d, gsl_rng *rng, size_t n,
-                             double *rows, int *codes, double *z)
+void gb_lime_stats_draw_cols(const gb_lime_stats *s, gb_lime_discretize d, gsl_rng *rng, size_t n,
+                             size_t stride, double *vals, int *codes, double *z)
 {
     size_t nf = (size_t)s->n_features;
     gb_rng64 g;
@@ -302,11 +302,14 @@ void gb_lime_stats_draw_rows(const gb_lime_stats *s, gb_lime_discretize d, gsl_r
     for (size_t f = 0; f < nf; f++) {
         const gb_lime_feature *ft = &s->feat[f];
         const gb_lime_bins *b = bins_for(s, d, (int)f);
+        double *v = vals + f * stride;
+        int *cd = codes + f * stride;
         if (ft->categorical) {
+            const gb_alias pick = ft->pick_value;
             for (size_t i = 0; i < n; i++) {
-                int code = (int)gb_alias_pick(&ft->pick_value, gb_rng64_next(&g));
-                codes[i * nf + f] = code;
-                rows[i * nf + f] = ft->values[code];
+                int code = (int)gb_alias_pick(&pick, gb_rng64_next(&g));
+                cd[i] = code;
+                v[i] = ft->values[code];
             }
         } else if (b) {
             /* Locals, so that the stores below (an int may alias the alias
@@ -316,12 +319,12 @@ void gb_lime_stats_draw_rows(const gb_lime_stats *s, gb_lime_discretize d, gsl_r
             int missing = b->n_edges + 1;
             for (size_t i = 0; i < n; i++) {
                 int code = (int)gb_alias_pick(&pick, gb_rng64_next(&g));
-                codes[i * nf + f] = code;
-                rows[i * nf + f] = code == missing ? NAN : gb_truncnorm_draw(&draw[code], &g);
+                cd[i] = code;
+                v[i] = code == missing ? NAN : gb_truncnorm_draw(&draw[code], &g);
             }
         } else {
             for (size_t i = 0; i < n; i++)
-                rows[i * nf + f] = draw_one(ft, b, &g, &codes[i * nf + f], &z[i * nf + f]);
+                v[i] = draw_one(ft, b, &g, &cd[i], &z[f * stride + i]);
         }
     }
     gb_rng64_end(&g);

@@ -63,12 +63,13 @@ int gb_lime_stats_bin(const gb_lime_stats *s, gb_lime_discretize d, int f, doubl
  * value is mean + scale * z).  NaN for a missing bin. */
 double gb_lime_stats_draw(const gb_lime_stats *s, gb_lime_discretize d, int f, gsl_rng *rng, int *code,
                           double *z);
-/* n whole samples: values into rows, codes into codes and the normal
- * draws into z, each n x M row-major.  Drawn feature by feature (all n
- * values of feature 0, then of feature 1, ...) so that one feature's tables
- * stay in the first-level cache; the stream is that of n * M calls of
- * gb_lime_stats_draw in that order. */
-void gb_lime_stats_draw_rows(const gb_lime_stats *s, gb_lime_discretize d, gsl_rng *rng, size_t n,
-                             double *rows, int *codes, double *z);
+/* n whole samples, stored by column (element (i, f) at [f * stride + i],
+ * stride >= n): values into vals, codes into codes and the normal draws
+ * into z (written only for numeric features without bins).  Drawn feature
+ * by feature, all n values of one before the next, so that a feature's
+ * tables stay in the first-level cache while they are used; the stream is
+ * that of n * M calls of gb_lime_stats_draw in that order. */
+void gb_lime_stats_draw_cols(const gb_lime_stats *s, gb_lime_discretize d, gsl_rng *rng, size_t n,
+                             size_t stride, double *vals, int *codes, double *z);
 
 #endif

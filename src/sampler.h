@@ -41,8 +41,10 @@ void gb_alias_free(gb_alias *a);
 
 static inline size_t gb_alias_pick(const gb_alias *a, uint64_t word)
 {
-    size_t i = (size_t)(((word >> 32) * (uint64_t)a->n) >> 32);
-    return (word & 0xffffffffu) < a->accept[i] ? i : a->alias[i];
+    size_t i = (size_t)(((word >> 32) * (uint64_t)a->n) >> 32), other = a->alias[i];
+    /* A select, not a branch: which way it goes is random. */
+    size_t keep = (size_t)0 - (size_t)((word & 0xffffffffu) < a->accept[i]);
+    return (i & keep) | (other & ~keep);
 }
 
 enum { GB_TN_CELL_BITS = 7, GB_TN_CELLS = 1 << GB_TN_CELL_BITS };
