@@ -90,6 +90,17 @@ void canvas_clear(canvas *cv)
     cv->max_hits = 0;
 }
 
+int canvas_fit(canvas *cv, int cols, int rows, canvas_mode mode)
+{
+    if (!cv->dots || cv->cols != cols || cv->rows != rows || cv->mode != mode) {
+        canvas_free(cv);
+        if (canvas_init(cv, cols, rows, mode))
+            return -1;
+    }
+    canvas_clear(cv);
+    return 0;
+}
+
 static int clamp_ink(int ink)
 {
     return ink < 0 || ink >= CANVAS_INKS ? 0 : ink;

@@ -57,6 +57,10 @@ int canvas_init(canvas *cv, int cols, int rows, canvas_mode mode);
 void canvas_free(canvas *cv);
 /* Empties every cell (keeps size and mode). */
 void canvas_clear(canvas *cv);
+/* An empty canvas of cols x rows cells in mode, allocated anew only when
+ * the size or mode differs from what cv has (a screen keeps one canvas and
+ * redraws it every frame).  0, or -1 when memory runs out. */
+int canvas_fit(canvas *cv, int cols, int rows, canvas_mode mode);
 
 /* One point at dot (x, y) in ink. */
 void canvas_point(canvas *cv, int x, int y, int ink);

@@ -115,3 +115,20 @@ int gv_parse_rows(const char *text, size_t *want)
     *want = (size_t)v;
     return 0;
 }
+
+void gv_say_stopped(ui_app *app, gb_job_status st, const gb_error *err, const char *cancelled,
+                    const char *what)
+{
+    if (st == GB_JOB_CANCELLED)
+        ui_msg(app, "%s", cancelled);
+    else
+        ui_error(app, "%s: %s", what, err->msg);
+}
+
+void gv_draw_pending(ui_app *app, const ui_rect *r, int running, const char *running_text,
+                     const char *idle_text)
+{
+    attrset(app->theme.attr[UI_ROLE_DIM]);
+    ui_put(r->y + r->h / 2, r->x + 2, r->w - 4, running ? running_text : idle_text);
+    attrset(A_NORMAL);
+}

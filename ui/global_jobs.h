@@ -47,6 +47,16 @@ int gv_group(const ui_app *app);
 /* "442 rows" or "2,000 of 100,000 rows (sample, seed 0)". */
 void gv_rows_text(size_t n, size_t total, unsigned long seed, char *buf, size_t size);
 
+/* Tells why a view's job stopped: the cancelled message, or "what: " and
+ * the error. */
+void gv_say_stopped(ui_app *app, gb_job_status st, const gb_error *err, const char *cancelled,
+                    const char *what);
+
+/* The notice in the middle of a view whose result is not there yet:
+ * running_text while its job runs, else idle_text. */
+void gv_draw_pending(ui_app *app, const ui_rect *r, int running, const char *running_text,
+                     const char *idle_text);
+
 /* Parses the answer of a "rows" prompt: a positive number or "all" (0).
  * Returns 0, or -1 when it is neither. */
 int gv_parse_rows(const char *text, size_t *want);

@@ -142,10 +142,7 @@ static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error
         } else {
             s->stopped = 1;
             s->stopped_key = c->key;
-            if (st == GB_JOB_CANCELLED)
-                ui_msg(app, "cancelled: the plot was not computed (r computes it)");
-            else
-                ui_error(app, "pdp: %s", err->msg);
+            gv_say_stopped(app, st, err, "cancelled: the plot was not computed (r computes it)", "pdp");
         }
     }
     job_ctx_free(c);
@@ -245,12 +242,8 @@ static void y_title(const ui_app *app, const pdp_state *s, char *buf, size_t siz
 static int build(ui_app *app, pdp_state *s, int w, int h)
 {
     canvas_mode mode = app->theme.utf8 ? CANVAS_BRAILLE : CANVAS_ASCII;
-    if (!s->cv.dots || s->cv.cols != w || s->cv.rows != h || s->cv.mode != mode) {
-        canvas_free(&s->cv);
-        if (canvas_init(&s->cv, w, h, mode))
-            return -1;
-    }
-    canvas_clear(&s->cv);
+    if (canvas_fit(&s->cv, w, h, mode))
+        return -1;
     int ale = s->have_key.ale, categorical = ale ? s->al.categorical : s->pd.categorical;
     const double *x = ale ? s->al.value : s->pd.grid;
     size_t n = ale ? s->al.n : s->pd.n_grid;
@@ -341,11 +334,8 @@ static void pdp_draw(ui_screen *scr, ui_app *app, const ui_rect *r)
     draw_title(app, s, r);
     pdp_key k = current_key(app, s);
     if (!s->have || !key_same(&k, &s->have_key)) {
-        attrset(app->theme.attr[UI_ROLE_DIM]);
-        ui_put(r->y + r->h / 2, r->x + 2, r->w - 4,
-               s->job ? "Computing the plot (progress below; Esc cancels)."
-                      : "The plot is not computed. Press r to compute it.");
-        attrset(A_NORMAL);
+        gv_draw_pending(app, r, s->job != NULL, "Computing the plot (progress below; Esc cancels).",
+                        "The plot is not computed. Press r to compute it.");
         return;
     }
     if (build(app, s, r->w, r->h - 2)) {

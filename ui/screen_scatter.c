@@ -423,12 +423,8 @@ static long build_plot(ui_app *app, scatter_state *s, const source *src, int w, 
         return s->drawn;
     s->drawn = -1;
     memset(&s->drawn_key, 0, sizeof s->drawn_key);
-    if (!s->cv.dots || s->cv.cols != w || s->cv.rows != h || s->cv.mode != mode) {
-        canvas_free(&s->cv);
-        if (canvas_init(&s->cv, w, h, mode))
-            return -1;
-    }
-    canvas_clear(&s->cv);
+    if (canvas_fit(&s->cv, w, h, mode))
+        return -1;
     s->cv.class_glyphs = mode == CANVAS_ASCII && app->theme.colors == 0 && s->colour >= 0;
     char xt[64], yt[96], nb[32];
     const gb_column *xc = &app->ds->cols[app->binding.column[app->feature]];

@@ -114,10 +114,7 @@ static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error
     s->job = NULL;
     if (st != GB_JOB_OK) {
         s->stopped = 1;
-        if (st == GB_JOB_CANCELLED)
-            ui_msg(app, "cancelled: the summary was not computed (r computes it)");
-        else
-            ui_error(app, "summary: %s", err->msg);
+        gv_say_stopped(app, st, err, "cancelled: the summary was not computed (r computes it)", "summary");
         job_ctx_free(c);
         return;
     }
@@ -482,11 +479,8 @@ static void summary_draw(ui_screen *scr, ui_app *app, const ui_rect *r)
     ensure(app, s);
     draw_title(app, s, r);
     if (!s->have || s->job) {
-        attrset(app->theme.attr[UI_ROLE_DIM]);
-        ui_put(r->y + r->h / 2, r->x + 2, r->w - 4,
-               s->job ? "Computing the summary (progress below; Esc cancels)."
-                      : "The summary is not computed. Press r to compute it.");
-        attrset(A_NORMAL);
+        gv_draw_pending(app, r, s->job != NULL, "Computing the summary (progress below; Esc cancels).",
+                        "The summary is not computed. Press r to compute it.");
         if (!s->have)
             return;
     }

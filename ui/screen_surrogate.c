@@ -94,10 +94,8 @@ static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error
         } else {
             s->curve_stopped = 1;
             s->curve_stopped_seed = c->seed;
-            if (st == GB_JOB_CANCELLED)
-                ui_msg(app, "cancelled: the fidelity curve was not computed (r computes it)");
-            else
-                ui_error(app, "surrogate: %s", err->msg);
+            gv_say_stopped(app, st, err, "cancelled: the fidelity curve was not computed (r computes it)",
+                           "surrogate");
         }
     } else if (s) {
         s->job = NULL;
@@ -114,10 +112,7 @@ static void job_finish(ui_app *app, void *vctx, gb_job_status st, const gb_error
             s->stopped = 1;
             s->stopped_depth = c->depth;
             s->stopped_seed = c->seed;
-            if (st == GB_JOB_CANCELLED)
-                ui_msg(app, "cancelled: the surrogate was not fitted (r fits it)");
-            else
-                ui_error(app, "surrogate: %s", err->msg);
+            gv_say_stopped(app, st, err, "cancelled: the surrogate was not fitted (r fits it)", "surrogate");
         }
     }
     gb_distill_free(&c->res);
@@ -289,12 +284,8 @@ static int classifier(const surrogate_state *s)
 static int build_curve(ui_app *app, surrogate_state *s, int w, int h)
 {
     canvas_mode mode = app->theme.utf8 ? CANVAS_BRAILLE : CANVAS_ASCII;
-    if (!s->cv.dots || s->cv.cols != w || s->cv.rows != h || s->cv.mode != mode) {
-        canvas_free(&s->cv);
-        if (canvas_init(&s->cv, w, h, mode))
-            return -1;
-    }
-    canvas_clear(&s->cv);
+    if (canvas_fit(&s->cv, w, h, mode))
+        return -1;
     double x[GB_DISTILL_CURVE], lo = 0.0;
     for (int k = 0; k < s->curve_n; k++) {
         x[k] = k + 1;
@@ -378,11 +369,8 @@ static void surrogate_draw(ui_screen *scr, ui_app *app, const ui_rect *r)
     ensure(app, s);
     draw_title(app, s, r);
     if (!current(app, s)) {
-        attrset(app->theme.attr[UI_ROLE_DIM]);
-        ui_put(r->y + r->h / 2, r->x + 2, r->w - 4,
-               s->job ? "Fitting the surrogate (progress below; Esc cancels)."
-                      : "The surrogate is not fitted. Press r to fit it.");
-        attrset(A_NORMAL);
+        gv_draw_pending(app, r, s->job != NULL, "Fitting the surrogate (progress below; Esc cancels).",
+                        "The surrogate is not fitted. Press r to fit it.");
         return;
     }
     draw_fidelity(app, s, r->y + 1, r->x, r->w);
