@@ -354,7 +354,9 @@ static int fit(const gb_lime_config *c, lime_work *wk, gb_lime_result *out, cons
     int k = c->num_features ? c->num_features : DEFAULT_FEATURES, n_sel = 0;
     if (gb_lime_gram_init(&g, wk->nf, NULL))
         return -1;
-    int rc = gb_lime_gram_compute(&g, wk->z, wk->y, wk->w, wk->n, cancel);
+    int rc = c->discretize != GB_LIME_NONE
+                 ? gb_lime_gram_compute_binary(&g, wk->z, wk->y, wk->w, wk->n, cancel)
+                 : gb_lime_gram_compute(&g, wk->z, wk->y, wk->w, wk->n, cancel);
     if (rc == 0)
         rc = gb_lime_select_features(&g, out->z0, c->selection, k, wk->sel, &n_sel);
     if (rc == 0)

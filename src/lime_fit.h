@@ -33,9 +33,13 @@ int gb_lime_gram_init(gb_lime_gram *g, int m, gb_error *err);
 void gb_lime_gram_free(gb_lime_gram *g);
 /* cancel may be NULL; it is read every 64 samples (the sums cost n m^2 / 2,
  * seconds for thousands of features).  Returns 0, 1 when cancelled, or -1
- * when memory runs out. */
+ * when memory runs out.  Rows of zeros and ones take the sparse sums of
+ * lime_gram.c; _binary skips checking that they are (the caller knows: LIME
+ * with bins). */
 int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
                          const atomic_int *cancel);
+int gb_lime_gram_compute_binary(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
+                                const atomic_int *cancel);
 
 /* lime_base.feature_selection: the chosen features into sel (room for m),
  * their count into *n_sel.  z0 is the instance's row of z (highest weights

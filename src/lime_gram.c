@@ -11,6 +11,7 @@
  * row instead of m^2 / 2.  Continuous values (no discretisation) take the
  * dense two-pass sums. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,7 +112,103 @@ static int all_binary(const double *z, size_t count)
     return 1;
 }
 
-/* Binary rows (see the top of the file).  The weighted means are the dense
+/* The co-occurrence weights S_jk = sum of w_i over rows with z_j = z_k = 1
+ * (upper triangle into G), per row: (set features)^2 / 2 additions. */
+static void cooccur_rows(const double *z, const double *w, size_t n, size_t m, size_t *set, double *G)
+{
+    for (size_t i = 0; i < n; i++) {
+        double wi = w[i];
+        size_t k = 0;
+        for (size_t j = 0; j < m; j++) {
+            set[k] = j;
+            k += z[i * m + j] > 0.5;
+        }
+        for (size_t a = 0; a < k; a++) {
+            double *row = G + set[a] * m;
+            for (size_t b = a; b < k; b++)
+                row[set[b]] += wi;
+        }
+    }
+}
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+/* popcnt is not in the x86-64 baseline the build targets; GCC picks the
+ * clone at load time. */
+#define GB_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define GB_POPCNT_CLONES
+#endif
+
+/* S_jk += w_g * |B_j & B_k| over each group g's words. */
+GB_POPCNT_CLONES static void cooccur_bits(const uint64_t *bits, size_t words, size_t m, const size_t *g_word,
+                                          const double *g_w, size_t n_groups, double *G)
+{
+    for (size_t g = 0; g < n_groups; g++)
+        for (size_t j = 0; j < m; j++) {
+            const uint64_t *bj = bits + j * words;
+            for (size_t k = j; k < m; k++) {
+                const uint64_t *bk = bits + k * words;
+                uint64_t count = 0;
+                for (size_t q = g_word[g]; q < g_word[g + 1]; q++)
+                    count += (uint64_t)__builtin_popcountll(bj[q] & bk[q]);
+                G[j * m + k] += g_w[g] * (double)count;
+            }
+        }
+}
+
+/* The same as cooccur_rows when every row with the same number of set
+ * features has the same weight, as LIME's kernel gives (z0 is all ones, so
+ * the distance counts the unset ones): rows are grouped by that number, each
+ * group a run of words in per-feature bitsets, and S_jk = sum over groups of
+ * w_g |B_j & B_k|, integer counts times one weight.  Returns 1 (nothing
+ * done) when the weights are not constant per group, -1 out of memory. */
+static int cooccur_grouped(const double *z, const double *w, size_t n, size_t m, double *G)
+{
+    size_t ng = m + 1, *kset = malloc((n ? n : 1) * sizeof *kset), *g_n = calloc(ng, sizeof *g_n);
+    size_t *g_word = calloc(ng + 1, sizeof *g_word), *slot = malloc(ng * sizeof *slot);
+    double *g_w = malloc(ng * sizeof *g_w);
+    int rc = kset && g_n && g_word && slot && g_w ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        size_t k = 0;
+        for (size_t j = 0; j < m; j++)
+            k += z[i * m + j] > 0.5;
+        kset[i] = k;
+        if (g_n[k]++ == 0)
+            g_w[k] = w[i];
+        else if (w[i] != g_w[k])
+            rc = 1;
+    }
+    uint64_t *bits = NULL;
+    size_t words = 0;
+    if (rc == 0) {
+        for (size_t g = 0; g < ng; g++) {
+            slot[g] = 64 * words;
+            g_word[g] = words;
+            words += (g_n[g] + 63) / 64;
+        }
+        g_word[ng] = words;
+        bits = calloc(m * (words ? words : 1), sizeof *bits);
+        rc = bits ? 0 : -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        size_t p = slot[kset[i]]++, q = p / 64;
+        for (size_t j = 0; j < m; j++)
+            bits[j * words + q] |= (uint64_t)(z[i * m + j] > 0.5) << (p % 64);
+    }
+    if (rc == 0)
+        cooccur_bits(bits, words, m, g_word, g_w, ng, G);
+    free(bits);
+    free(kset);
+    free(g_n);
+    free(g_word);
+    free(slot);
+    free(g_w);
+    return rc;
+}
+
+/* Binary rows (see the top of the file; "z > 0.5" is "z is 1" there, a
+ * comparison the compiler turns into a flag rather than a branch, which at
+ * random would mispredict).  The weighted means are the dense
  * path's sums term for term (adding w * 0 changes no sum), constant columns
  * get exact zeros as there. */
 static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
@@ -129,7 +226,7 @@ static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const 
          * path adds. */
         for (size_t j = 0; j < m; j++) {
             n1[j] += w[i] * z[i * m + j];
-            ones[j] += z[i * m + j] != 0.0;
+            ones[j] += z[i * m + j] > 0.5;
         }
     }
     g->n = n;
@@ -147,25 +244,19 @@ static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const 
         g->syy = 0.0;
     }
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        if (cancel && i % 256 == 0 && atomic_load_explicit(cancel, memory_order_relaxed)) {
-            rc = 1;
-            break;
-        }
-        double wi = w[i], dy = all_y_equal ? 0.0 : y[i] - g->ybar;
-        if (wi == 0.0)
-            continue;
-        g->syy += wi * dy * dy;
-        sdy += wi * dy;
-        size_t k = 0;
-        for (size_t j = 0; j < m; j++) {
-            set[k] = j;
-            k += z[i * m + j] != 0.0;
-        }
-        for (size_t a = 0; a < k; a++) {
-            double *row = g->G + set[a] * m;
-            t[set[a]] += wi * dy;
-            for (size_t b = a; b < k; b++)
-                row[set[b]] += wi;
+        double wi = w[i], dy = all_y_equal ? 0.0 : y[i] - g->ybar, wdy = wi * dy;
+        g->syy += wdy * dy;
+        sdy += wdy;
+        for (size_t j = 0; j < m; j++)
+            t[j] += wdy * z[i * m + j];
+    }
+    if (rc == 0 && cancel && atomic_load_explicit(cancel, memory_order_relaxed))
+        rc = 1;
+    if (rc == 0) {
+        rc = cooccur_grouped(z, w, n, m, g->G);
+        if (rc == 1) {
+            cooccur_rows(z, w, n, m, set, g->G);
+            rc = 0;
         }
     }
     for (size_t j = 0; rc == 0 && j < m; j++) {
@@ -192,4 +283,10 @@ int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, cons
     if (all_binary(z, n * (size_t)g->m))
         return gram_binary(g, z, y, w, n, cancel);
     return gram_dense(g, z, y, w, n, cancel);
+}
+
+int gb_lime_gram_compute_binary(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
+                                const atomic_int *cancel)
+{
+    return gram_binary(g, z, y, w, n, cancel);
 }
