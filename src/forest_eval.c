@@ -44,6 +44,7 @@ enum {
  * are unrolled so that its node indices stay in registers (depth-8 trees:
  * ~1.3x faster than the rolled loop, bench/forest_eval_speed). */
 enum { BLOCK_ROWS = 64, BLOCK_FLOATS = 8192, GROUP = 8 };
+_Static_assert((int)BLOCK_ROWS <= (int)GB_MASK_ROWS, "a block's columns hold its rows");
 
 /* A leaf points to itself on both sides and keeps its value where a split
  * keeps its threshold, so a row that reached it stays there: every row of
@@ -380,8 +381,8 @@ static void block_double(const gb_forest *f, const double *x, size_t rows, const
 /* Column scratch that fits on the stack: 32 double or 64 float columns. */
 enum { COL_STACK_BYTES = 32 * GB_MASK_ROWS * sizeof(double) };
 
-/* The rows of [lo, n) block by block; c holds room for the mask columns,
- * or nothing when there are no mask trees. */
+/* The n rows block by block; c holds room for the mask columns, or
+ * nothing when there are no mask trees. */
 static void margin_blocks(const gb_forest *f, const double *x, size_t n, double *out, const cols *c)
 {
     const gb_model *m = f->m;
@@ -389,8 +390,6 @@ static void margin_blocks(const gb_forest *f, const double *x, size_t n, double 
     float buf[BLOCK_FLOATS];
     size_t block = BLOCK_FLOATS / nf;
     block = block > BLOCK_ROWS ? BLOCK_ROWS : block;
-    if ((c->f || c->d) && block > GB_MASK_ROWS)
-        block = GB_MASK_ROWS;
     /* Rows wider than the scratch are rounded node by node instead. */
     int use_float = f->use_float && block > 0;
     if (block == 0)
