@@ -50,8 +50,16 @@ void ui_how_players(ui_how_page *pg, const ui_app *app, const gb_trace *t);
 void ui_how_mask(char *buf, size_t size, const ui_app *app, const unsigned char *z, int n);
 /* The column headers of masks: player numbers' last digits. */
 void ui_how_mask_header(char *buf, size_t size, int n);
-/* Step 1 of the Shapley pages: the game v(S), its ends and its players. */
-void ui_how_game(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g);
+/* Step 1 of the Shapley pages: the game v(S), its ends and its players.
+ * Returns 1 when at most one feature plays (the page then says there is
+ * nothing to sample and ends), else 0. */
+int ui_how_game(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g);
+/* "the first N" or "all of them": the coalitions or orders the trace kept
+ * of all the run used.  Returns buf. */
+const char *ui_how_kept(const gb_trace *t, char *buf, size_t size);
+/* The last step of the Shapley pages: each player's value, phi and
+ * standard error (0 without one), and sum phi = v(all) - v(empty). */
+void ui_how_phi_table(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g);
 /* The class a page shows (the explanation's). */
 int ui_how_group(const ui_app *app, const gb_trace *t);
 

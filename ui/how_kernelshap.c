@@ -2,7 +2,6 @@
  * coalitions this run evaluated (as feature-present masks) with their
  * Shapley kernel weights and values, and the weighted regression whose
  * coefficients are the attributions (see src/kernelshap.h for the method). */
-#include <math.h>
 #include <stdio.h>
 
 #include "how.h"
@@ -32,12 +31,8 @@ static void coalitions(ui_how_page *pg, const ui_app *app, const gb_trace *t, in
                     "complement) were sampled for it, each half weighing %.4g / (2 x %zu) = %.3g.",
                     t->sampled_mass, t->pairs, t->sampled_mass, t->pairs, 0.5 * t->sampled_mass / (double)t->pairs);
     char shown[48];
-    if (t->n < t->total)
-        snprintf(shown, sizeof shown, "the first %zu", t->n);
-    else
-        snprintf(shown, sizeof shown, "all of them");
     ui_how_text(pg, UI_ROLE_NORMAL, "  %zu coalitions in all, each costing one model call per background row; %s:",
-                n_enum + n_samp, shown);
+                n_enum + n_samp, ui_how_kept(t, shown, sizeof shown));
     char hdr[300], mask[1024];
     ui_how_mask_header(hdr, sizeof hdr, P);
     ui_how_line(pg, UI_ROLE_DIM, "  %6s  %-*s %4s %12s %12s  %s", "#", P > 6 ? P : 6, P > 6 ? hdr : "z", "|z|",
@@ -64,24 +59,11 @@ static void coalitions(ui_how_page *pg, const ui_app *app, const gb_trace *t, in
 
 static void fit(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g)
 {
-    size_t stride = (size_t)t->n_features + 1;
-    const double *phi = t->phi + (size_t)g * stride, *se = t->se ? t->se + (size_t)g * stride : NULL;
     ui_how_step(pg, 3, "The fit: phi minimises the sum of w(z) (v(z) - v(empty) - z.phi)^2 over the coalitions, "
                        "subject to sum phi = v(all) - v(empty).");
     ui_how_text(pg, UI_ROLE_NORMAL, "  That constraint (efficiency) makes the attributions add up to the output; "
                 "the coefficients are the Shapley values.");
-    ui_how_line(pg, UI_ROLE_DIM, "  %-18s %12s %12s %12s", "feature", "value", "phi", "std. error");
-    char nb[64], vb[64];
-    double sum = 0;
-    for (int p = 0; p < t->n_players; p++) {
-        int f = t->players[p];
-        sum += phi[f];
-        ui_how_line(pg, phi[f] >= 0 ? UI_ROLE_POSITIVE : UI_ROLE_NEGATIVE, "  %-18.18s %12s %+12.6g %12.3g",
-                    ui_feature_name(app, f, nb, sizeof nb), ui_feature_text(app, f, t->row, vb, sizeof vb), phi[f],
-                    se ? se[f] : 0.0);
-    }
-    ui_how_line(pg, UI_ROLE_NORMAL, "  sum phi = %.6g = v(all) - v(empty) = %.6g %s %.6g", sum, t->v_full[g],
-                t->v_empty[g] < 0 ? "+" : "-", fabs(t->v_empty[g]));
+    ui_how_phi_table(pg, app, t, g);
     if (t->pairs)
         ui_how_text(pg, UI_ROLE_DIM, "  Standard errors: how much phi would move with other sampled pairs (the "
                     "spread of each pair's pull on the fit, over sqrt(pairs)).");
@@ -96,12 +78,8 @@ void ui_how_kernelshap(ui_how_page *pg, const ui_app *app, const gb_trace *t)
                 "over coalitions of features.", t->row);
     if (t->n_groups > 1)
         ui_how_line(pg, UI_ROLE_DIM, "Values shown for class %d (< > change it).", g);
-    ui_how_game(pg, app, t, g);
-    if (t->n_players <= 1) {
-        ui_how_text(pg, UI_ROLE_NORMAL, "  With %d player%s there is nothing to sample: it takes v(all) - v(empty).",
-                    t->n_players, t->n_players == 1 ? "" : "s");
+    if (ui_how_game(pg, app, t, g))
         return;
-    }
     coalitions(pg, app, t, g);
     fit(pg, app, t, g);
 }

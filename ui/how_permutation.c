@@ -2,7 +2,6 @@
  * orders this run drew, each feature's marginal contribution in the forward
  * and the backward pass of each, and how their mean and spread become the
  * attributions and standard errors (see src/permutation.h). */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,12 +37,8 @@ static void orders(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g)
                        "in that order, the backward pass switches them off in the same order; each feature is "
                        "credited with the change in v when it joins (or leaves).");
     char shown[48];
-    if (t->n < t->total)
-        snprintf(shown, sizeof shown, "the first %zu", t->n);
-    else
-        snprintf(shown, sizeof shown, "all of them");
     ui_how_text(pg, UI_ROLE_NORMAL, "  %zu pairs of passes, %d coalitions each; %s, with the contribution of each "
-                "player in each pass:", t->total, 2 * (P - 1), shown);
+                "player in each pass:", t->total, 2 * (P - 1), ui_how_kept(t, shown, sizeof shown));
     char line[2048], nb[64];
     int n = snprintf(line, sizeof line, "  %-8s", "");
     for (int p = 0; p < P && n < (int)sizeof line - 16; p++)
@@ -67,25 +62,12 @@ static void orders(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g)
 
 static void average(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g)
 {
-    size_t stride = (size_t)t->n_features + 1;
-    const double *phi = t->phi + (size_t)g * stride, *se = t->se + (size_t)g * stride;
     ui_how_step(pg, 3, "Averaging: a pair's estimate is the mean of its two passes; phi is the mean over the %zu "
                        "pairs, and its standard error the pairs' standard deviation over sqrt(%zu).",
                 t->total, t->total);
     ui_how_text(pg, UI_ROLE_NORMAL, "  The backward pass is the reversed order, so a feature that joined early in "
                 "one joins late in the other: their mean varies less than two random orders would.");
-    ui_how_line(pg, UI_ROLE_DIM, "  %-18s %12s %12s %12s", "feature", "value", "phi", "std. error");
-    char nb[64], vb[64];
-    double sum = 0;
-    for (int p = 0; p < t->n_players; p++) {
-        int f = t->players[p];
-        sum += phi[f];
-        ui_how_line(pg, phi[f] >= 0 ? UI_ROLE_POSITIVE : UI_ROLE_NEGATIVE, "  %-18.18s %12s %+12.6g %12.3g",
-                    ui_feature_name(app, f, nb, sizeof nb), ui_feature_text(app, f, t->row, vb, sizeof vb), phi[f],
-                    se[f]);
-    }
-    ui_how_line(pg, UI_ROLE_NORMAL, "  sum phi = %.6g = v(all) - v(empty) = %.6g %s %.6g", sum, t->v_full[g],
-                t->v_empty[g] < 0 ? "+" : "-", fabs(t->v_empty[g]));
+    ui_how_phi_table(pg, app, t, g);
 }
 
 void ui_how_permutation(ui_how_page *pg, const ui_app *app, const gb_trace *t)
@@ -95,12 +77,8 @@ void ui_how_permutation(ui_how_page *pg, const ui_app *app, const gb_trace *t)
                 "random orders of the features, of what each adds when it joins those before it.", t->row);
     if (t->n_groups > 1)
         ui_how_text(pg, UI_ROLE_DIM, "Values shown for class %d (< > change it).", g);
-    ui_how_game(pg, app, t, g);
-    if (t->n_players <= 1) {
-        ui_how_text(pg, UI_ROLE_NORMAL, "  With %d player%s there is nothing to sample: it takes v(all) - v(empty).",
-                    t->n_players, t->n_players == 1 ? "" : "s");
+    if (ui_how_game(pg, app, t, g))
         return;
-    }
     orders(pg, app, t, g);
     average(pg, app, t, g);
 }

@@ -161,7 +161,7 @@ void ui_how_mask_header(char *buf, size_t size, int n)
     buf[k] = '\0';
 }
 
-void ui_how_game(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g)
+int ui_how_game(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g)
 {
     ui_how_step(pg, 1, "The game: v(S) is the model's output averaged over the background rows, with the "
                        "features in S taken from row %zu and the others from each background row.", t->row);
@@ -170,6 +170,38 @@ void ui_how_game(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g)
     ui_how_text(pg, UI_ROLE_NORMAL, "  %d of %d features can change v (the players, numbered as the mask columns "
                 "below):", t->n_players, t->n_features);
     ui_how_players(pg, app, t);
+    if (t->n_players > 1)
+        return 0;
+    ui_how_text(pg, UI_ROLE_NORMAL, "  With %d player%s there is nothing to sample: it takes v(all) - v(empty).",
+                t->n_players, t->n_players == 1 ? "" : "s");
+    return 1;
+}
+
+const char *ui_how_kept(const gb_trace *t, char *buf, size_t size)
+{
+    if (t->n < t->total)
+        snprintf(buf, size, "the first %zu", t->n);
+    else
+        snprintf(buf, size, "all of them");
+    return buf;
+}
+
+void ui_how_phi_table(ui_how_page *pg, const ui_app *app, const gb_trace *t, int g)
+{
+    size_t stride = (size_t)t->n_features + 1;
+    const double *phi = t->phi + (size_t)g * stride, *se = t->se ? t->se + (size_t)g * stride : NULL;
+    ui_how_line(pg, UI_ROLE_DIM, "  %-18s %12s %12s %12s", "feature", "value", "phi", "std. error");
+    char nb[64], vb[64];
+    double sum = 0;
+    for (int p = 0; p < t->n_players; p++) {
+        int f = t->players[p];
+        sum += phi[f];
+        ui_how_line(pg, phi[f] >= 0 ? UI_ROLE_POSITIVE : UI_ROLE_NEGATIVE, "  %-18.18s %12s %+12.6g %12.3g",
+                    ui_feature_name(app, f, nb, sizeof nb), ui_feature_text(app, f, t->row, vb, sizeof vb), phi[f],
+                    se ? se[f] : 0.0);
+    }
+    ui_how_line(pg, UI_ROLE_NORMAL, "  sum phi = %.6g = v(all) - v(empty) = %.6g %s %.6g", sum, t->v_full[g],
+                t->v_empty[g] < 0 ? "+" : "-", fabs(t->v_empty[g]));
 }
 
 /* ------------------------------------------------------------ the job */
