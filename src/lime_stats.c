@@ -197,6 +197,7 @@ gb_lime_stats *gb_lime_stats_new(const gb_model *m, const double *const *cols,
     s->m = m;
     s->n_features = m->n_features;
     s->n = n;
+    gb_truncnorm_init(&s->normal, 0.0, 1.0, -38.5, 38.5);
     s->feat = gb_calloc((size_t)m->n_features, sizeof *s->feat, err);
     s->forest = s->feat ? gb_forest_new(m, err) : NULL;
     double *sorted = s->forest ? gb_malloc(n, sizeof *sorted, err) : NULL;
@@ -259,7 +260,8 @@ int gb_lime_stats_bin(const gb_lime_stats *s, gb_lime_discretize d, int f, doubl
 /* Feature f's value and code (see gb_lime_stats_draw); b: its bins under
  * the discretisation, NULL for none. */
 static inline __attribute__((always_inline)) double draw_one(const gb_lime_feature *ft, const gb_lime_bins *b,
-                                                             gb_rng64 *g, int *code, double *z)
+                                                             const gb_truncnorm *normal, gb_rng64 *g,
+                                                             int *code, double *z)
 {
     *z = 0.0;
     if (ft->categorical) {
@@ -270,9 +272,7 @@ static inline __attribute__((always_inline)) double draw_one(const gb_lime_featu
         *code = -1;
         if (ft->n_present == 0)
             return NAN;
-        gb_rng64_end(g);
-        *z = gsl_ran_gaussian_ziggurat(g->r, 1.0);
-        gb_rng64_begin(g, g->r);
+        *z = gb_truncnorm_draw(normal, g);
         return ft->mean + ft->scale * *z;
     }
     *code = (int)gb_alias_pick(&b->pick, gb_rng64_next(g));
@@ -286,7 +286,7 @@ double gb_lime_stats_draw(const gb_lime_stats *s, gb_lime_discretize d, int f, g
 {
     gb_rng64 g;
     gb_rng64_begin(&g, rng);
-    double v = draw_one(&s->feat[f], bins_for(s, d, f), &g, code, z);
+    double v = draw_one(&s->feat[f], bins_for(s, d, f), &s->normal, &g, code, z);
     gb_rng64_end(&g);
     return v;
 }
@@ -297,8 +297,8 @@ void gb_lime_stats_draw_cols(const gb_lime_stats *s, gb_lime_discretize d, gsl_r
     size_t nf = (size_t)s->n_features;
     gb_rng64 g;
     gb_rng64_begin(&g, rng);
-    /* One loop per kind of feature, so that the state stays in a register
-     * through the hot loops (only the normal draws leave it). */
+    /* One loop per kind of feature, without calls that take the state, so
+     * that it stays in a register through the hot loops. */
     for (size_t f = 0; f < nf; f++) {
         const gb_lime_feature *ft = &s->feat[f];
         const gb_lime_bins *b = bins_for(s, d, (int)f);
@@ -324,7 +324,7 @@ void gb_lime_stats_draw_cols(const gb_lime_stats *s, gb_lime_discretize d, gsl_r
             }
         } else {
             for (size_t i = 0; i < n; i++)
-                v[i] = draw_one(ft, b, &g, &cd[i], &z[f * stride + i]);
+                v[i] = draw_one(ft, b, &s->normal, &g, &cd[i], &z[f * stride + i]);
         }
     }
     gb_rng64_end(&g);

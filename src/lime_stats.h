@@ -13,11 +13,9 @@
 #ifndef GB_LIME_STATS_H
 #define GB_LIME_STATS_H
 
-#include <gsl/gsl_randist.h>
-
-#include "sampler.h"
 #include "forest_eval.h"
 #include "lime.h"
+#include "sampler.h"
 
 enum { GB_LIME_N_BINNINGS = 2 }; /* quartile, decile */
 
@@ -49,6 +47,9 @@ struct gb_lime_stats {
     size_t n;
     gb_lime_feature *feat;
     gb_forest *forest; /* the model's compact copy, evaluating the samples */
+    /* The standard normal, for numeric features without bins: restricted
+     * to +-38.5, outside which its mass (1e-324) is below any double. */
+    gb_truncnorm normal;
 };
 
 /* x's bin under discretisation d (searchsorted: the number of edges below

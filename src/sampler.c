@@ -133,7 +133,9 @@ void gb_truncnorm_init(gb_truncnorm *t, double mean, double sd, double lo, doubl
 double gb_truncnorm_invert(const gb_truncnorm *t, unsigned k, uint64_t word)
 {
     const gb_tn_cell *c = &t->cell[k];
-    double u = (double)(word & ((UINT64_C(1) << 53) - 1)) * 0x1.0p-53;
+    /* Centred on its grid, u is never 0: an outer cell of an interval
+     * whose far bound has no mass (the normal's +-38.5) gives no bound. */
+    double u = ((double)(word & ((UINT64_C(1) << 53) - 1)) + 0.5) * 0x1.0p-53;
     double p = t->p[k] + u * (t->p[k + 1] - t->p[k]);
     double z = p > 0.0 && p < 1.0 ? inverse(t, p) : c->z0;
     double lo = c->dz < 0.0 ? c->z0 + c->dz : c->z0, hi = c->dz < 0.0 ? c->z0 : c->z0 + c->dz;

@@ -19,6 +19,7 @@
 #include "tap.h"
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>

@@ -105,6 +105,8 @@ static void test_truncnorm(void)
     check_truncnorm("upper tail, both bounds above the mean", 0.0, 1.0, 2.0, 9.0, 400000);
     check_truncnorm("far lower tail", 0.0, 1.0, -30.0, -3.0, 400000);
     check_truncnorm("narrow", 5.0, 0.1, 5.0, 5.0001, 100000);
+    /* LIME's normal without bins: the whole line, as far as doubles go. */
+    check_truncnorm("standard normal (+-38.5)", 0.0, 1.0, -38.5, 38.5, 400000);
 
     gb_truncnorm *t = malloc(sizeof *t);
     gsl_rng *r = gb_rng_new(1, 2, 3, NULL);
