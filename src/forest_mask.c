@@ -100,7 +100,9 @@ static void count(const gb_tree *t, int32_t i, int32_t *leaves, int32_t *inner)
 static int gains(const gb_model *m, const gb_tree *t, int32_t *leaves, int32_t *inner)
 {
     *leaves = *inner = 0;
-    if (t->depth > 64)
+    /* 64 leaves are 127 nodes: bigger trees are not counted (if some of
+     * their nodes are unreachable, walking them is still right). */
+    if (t->depth > 64 || t->n_nodes > 127)
         return 0;
     count(t, 0, leaves, inner);
     int cost = m->input_float32 ? MASK_STEP_COST : MASK_STEP_COST_DOUBLE;
