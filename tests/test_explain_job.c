@@ -3,45 +3,13 @@
  * rows are asked for, callbacks, cancellation (latency measured, leaks left
  * to ASan), failures and the options' checks. */
 #include "explain.h"
+#include "explain_world.h"
 #include "tap.h"
 
 #include <gsl/gsl_errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
-
-typedef struct world {
-    gb_dataset *ds;
-    gb_model *m;
-    gb_binding b;
-    gb_background *bg;
-} world;
-
-static int world_open(world *w, const char *data, const char *model, size_t n_bg)
-{
-    char dp[4096], mp[4096];
-    gb_error err = {{0}};
-    memset(w, 0, sizeof *w);
-    snprintf(dp, sizeof dp, "%s/%s", tap_srcdir(), data);
-    snprintf(mp, sizeof mp, "%s/%s", tap_srcdir(), model);
-    w->ds = gb_dataset_read_csv(dp, NULL, &err);
-    w->m = w->ds ? gb_model_load(mp, &err) : NULL;
-    if (!w->m || gb_binding_make(w->m, w->ds, NULL, &w->b, &err)) {
-        printf("# cannot load %s: %s\n", model, err.msg);
-        return -1;
-    }
-    gb_background_spec spec = {n_bg ? GB_BACKGROUND_SAMPLE : GB_BACKGROUND_ALL, n_bg};
-    w->bg = gb_background_make(w->m, w->ds, &w->b, &spec, 1, &err);
-    return w->bg ? 0 : -1;
-}
-
-static void world_close(world *w)
-{
-    gb_background_free(w->bg);
-    gb_binding_free(&w->b);
-    gb_model_free(w->m);
-    gb_dataset_free(w->ds);
-}
 
 static double now(void)
 {
