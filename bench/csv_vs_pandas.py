@@ -18,23 +18,12 @@ and ratios, asserts nothing.
 """
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 
-PANDAS_SIDE = r"""
-import resource, sys, time
-import pandas as pd
-def kb(key):
-    for line in open("/proc/self/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-base = kb("VmRSS")
-t0, c0 = time.perf_counter(), time.process_time()
-df = pd.read_csv(sys.argv[1])
-dt, dc = time.perf_counter() - t0, time.process_time() - c0
-print("seconds=%.6f cpu=%.6f rss_kb=%d base_kb=%d rows=%d cols=%d" % (dt, dc, kb("VmHWM"), base, df.shape[0], df.shape[1]))
-"""
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import load_rounds  # noqa: E402
+
+PANDAS_SIDE = load_rounds.python_side("import pandas as pd", "pd.read_csv(sys.argv[1])", "x.shape[0]", "x.shape[1]")
 
 
 def make_file(path, rows, cols):
@@ -51,45 +40,18 @@ def make_file(path, rows, cols):
     os.rename(path + ".tmp", path)
 
 
-def parse(out):
-    f = dict(kv.split("=") for kv in out.split())
-    return float(f["seconds"]), float(f["cpu"]), int(f["rss_kb"]) - int(f["base_kb"]), int(f["rows"])
-
-
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode:
-        sys.exit(f"csv_vs_pandas: {' '.join(cmd)} failed: {r.stderr.strip()}")
-    return parse(r.stdout)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--load-time", default="bench/load_time", help="the bench/load_time program")
     ap.add_argument("--rows", type=int, default=1000000)
     ap.add_argument("--cols", type=int, default=20)
-    ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--workdir", default=os.environ.get("TMPDIR", "/tmp") + "/glassbox-bench")
-    a = ap.parse_args()
-    os.makedirs(a.workdir, exist_ok=True)
-    path = os.path.join(a.workdir, f"numeric_{a.rows}x{a.cols}.csv")
-    if not os.path.exists(path):
-        make_file(path, a.rows, a.cols)
+    a = load_rounds.parse_args(ap)
+    path = load_rounds.input_file(a, f"numeric_{a.rows}x{a.cols}.csv", lambda p: make_file(p, a.rows, a.cols))
     raw_kb = a.rows * a.cols * 8 / 1024
     sides = {"glassbox": [a.load_time, "csv", path], "pandas": [sys.executable, "-c", PANDAS_SIDE, path]}
-    res = {k: ([], [], []) for k in sides}
-    for r in range(a.rounds):
-        order = list(sides) if r % 2 == 0 else list(sides)[::-1]
-        for k in order:
-            t, c, m, n = run(sides[k])
-            if n != a.rows:
-                sys.exit(f"csv_vs_pandas: {k} read {n} rows, expected {a.rows}")
-            for lst, v in zip(res[k], (t, c, m)):
-                lst.append(v)
+    med = load_rounds.median_rounds("csv_vs_pandas", sides, a.rounds, a.rows, "read {n} rows")
     mb = os.path.getsize(path) / 1e6
     print(f"CSV load, {a.rows} x {a.cols} numeric ({mb:.0f} MB), median of {a.rounds} alternating rounds")
     print(f"{'side':10} {'wall s':>8} {'CPU s':>8} {'MB/s':>8} {'memory MB':>10} {'x raw doubles':>14}")
-    med = {k: [statistics.median(v) for v in res[k]] for k in sides}
     for k in sides:
         t, c, m = med[k]
         print(f"{k:10} {t:8.3f} {c:8.3f} {mb / t:8.1f} {m / 1024:10.1f} {m / raw_kb:14.2f}")

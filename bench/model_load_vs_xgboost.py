@@ -15,24 +15,13 @@ ratio, asserts nothing.
 """
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 
-XGB_SIDE = r"""
-import sys, time
-import xgboost as xgb
-def kb(key):
-    for line in open("/proc/self/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-base = kb("VmRSS")
-t0, c0 = time.perf_counter(), time.process_time()
-b = xgb.Booster(model_file=sys.argv[1])
-dt, dc = time.perf_counter() - t0, time.process_time() - c0
-print("seconds=%.6f cpu=%.6f rss_kb=%d base_kb=%d rows=%d cols=%d" % (dt, dc, kb("VmHWM"), base, b.num_boosted_rounds(),
-                                                          b.num_features()))
-"""
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import load_rounds  # noqa: E402
+
+XGB_SIDE = load_rounds.python_side("import xgboost as xgb", "xgb.Booster(model_file=sys.argv[1])",
+                                   "x.num_boosted_rounds()", "x.num_features()")
 
 
 def make_model(path, trees, depth, features):
@@ -50,41 +39,20 @@ def make_model(path, trees, depth, features):
     os.rename(path + ".tmp.json", path)
 
 
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode:
-        sys.exit(f"model_load_vs_xgboost: {' '.join(cmd)} failed: {r.stderr.strip()}")
-    f = dict(kv.split("=") for kv in r.stdout.split())
-    return float(f["seconds"]), float(f["cpu"]), int(f["rss_kb"]) - int(f["base_kb"]), int(f["rows"])
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--load-time", default="bench/load_time", help="the bench/load_time program")
     ap.add_argument("--trees", type=int, default=1000)
     ap.add_argument("--depth", type=int, default=8)
     ap.add_argument("--features", type=int, default=50)
-    ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--workdir", default=os.environ.get("TMPDIR", "/tmp") + "/glassbox-bench")
-    a = ap.parse_args()
-    os.makedirs(a.workdir, exist_ok=True)
-    path = os.path.join(a.workdir, f"xgb_{a.trees}t_d{a.depth}_{a.features}f.json")
-    if not os.path.exists(path):
-        make_model(path, a.trees, a.depth, a.features)
+    a = load_rounds.parse_args(ap)
+    path = load_rounds.input_file(a, f"xgb_{a.trees}t_d{a.depth}_{a.features}f.json",
+                                  lambda p: make_model(p, a.trees, a.depth, a.features))
     sides = {"glassbox": [a.load_time, "model", path], "xgboost": [sys.executable, "-c", XGB_SIDE, path]}
-    res = {k: ([], [], []) for k in sides}
-    for r in range(a.rounds):
-        for k in (list(sides) if r % 2 == 0 else list(sides)[::-1]):
-            t, c, m, n = run(sides[k])
-            if n != a.trees:
-                sys.exit(f"model_load_vs_xgboost: {k} loaded {n} trees, expected {a.trees}")
-            for lst, v in zip(res[k], (t, c, m)):
-                lst.append(v)
+    med = load_rounds.median_rounds("model_load_vs_xgboost", sides, a.rounds, a.trees, "loaded {n} trees")
     mb = os.path.getsize(path) / 1e6
     print(f"model load, XGBoost JSON, {a.trees} trees of depth {a.depth} ({mb:.1f} MB), "
           f"median of {a.rounds} alternating rounds")
     print(f"{'side':10} {'wall s':>8} {'CPU s':>8} {'MB/s':>8} {'memory MB':>10}")
-    med = {k: [statistics.median(v) for v in res[k]] for k in sides}
     for k in sides:
         t, c, m = med[k]
         print(f"{k:10} {t:8.3f} {c:8.3f} {mb / t:8.1f} {m / 1024:10.1f}")
