@@ -137,21 +137,24 @@ void gb_lime_result_free(gb_lime_result *r)
 typedef struct gb_lime_work {
     size_t n;
     int nf, ng;
-    double *z;       /* [n x nf] interpretable samples */
-    double *y;       /* [n] model outputs */
-    double *w;       /* [n] kernel weights */
-    int *miss;       /* [n] with bins: how many features differ from x's */
-    size_t batch;    /* rows per model batch */
-    double *rows;    /* [batch x nf] model inputs */
-    double *vals;    /* [nf x (n - 1)] drawn values of samples 1.., by column */
-    int *codes;      /* [nf x (n - 1)] their bins or categories */
-    double *zdraw;   /* [nf x (n - 1)] their standard normal draws (no bins) */
-    double *margin;  /* [batch x ng] */
-    double *out;     /* [ng] */
-    int *code;       /* [nf] x's bin or category per feature */
-    int *sel;        /* [nf] */
-    double *coef;    /* [nf] */
-    gb_trace *trace; /* may be NULL */
+    double *z;             /* [n x nf] interpretable samples */
+    double *y;             /* [n] model outputs */
+    double *w;             /* [n] kernel weights */
+    int *miss;             /* [n] with bins: how many features differ from x's */
+    size_t batch;          /* rows per model batch */
+    double *rows;          /* [batch x nf] model inputs */
+    double *vals;          /* [nf x (n - 1)] drawn values of samples 1.., by column */
+    int *codes;            /* [nf x (n - 1)] their bins or categories */
+    double *zdraw;         /* [nf x (n - 1)] their standard normal draws (no bins) */
+    int *entry;            /* tracing: [nf x (n - 1)] their cell entries (lime_cells.h) */
+    double *show;          /* tracing: [nf] a sample's values as displayed */
+    gb_truncnorm *scratch; /* tracing: for drawing displayed values */
+    double *margin;        /* [batch x ng] */
+    double *out;           /* [ng] */
+    int *code;             /* [nf] x's bin or category per feature */
+    int *sel;              /* [nf] */
+    double *coef;          /* [nf] */
+    gb_trace *trace;       /* may be NULL */
 } lime_work;
 
 static void work_free(lime_work *wk)
@@ -166,6 +169,9 @@ static void work_free(lime_work *wk)
     free(wk->vals);
     free(wk->codes);
     free(wk->zdraw);
+    free(wk->entry);
+    free(wk->show);
+    free(wk->scratch);
     free(wk->margin);
     free(wk->out);
     free(wk->code);
@@ -247,6 +253,21 @@ static void gather(const gb_lime_stats *s, const gb_lime_config *c, lime_work *w
     }
 }
 
+/* Sample i's values as the trace shows them: drawn inside the interval the
+ * model was given a fixed value for (lime_cells.h), elsewhere the row. */
+static const double *shown(const gb_lime_stats *s, const gb_lime_config *c, lime_work *wk, size_t i,
+                           const double *row, gb_rng64 *disp)
+{
+    if (i == 0)
+        return row;
+    size_t nf = (size_t)wk->nf, nd = wk->n - 1;
+    for (size_t f = 0; f < nf; f++) {
+        int e = wk->entry[f * nd + i - 1];
+        wk->show[f] = e < 0 ? row[f] : gb_lime_stats_show(s, c->discretize, (int)f, e, wk->scratch, disp);
+    }
+    return wk->show;
+}
+
 /* Draws every sample, then fills z and y batch by batch; returns 1 when
  * cancelled (read between chunks of draws and between batches). */
 static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const double *x, gsl_rng *rng,
@@ -254,13 +275,19 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
 {
     const gb_model *m = s->m;
     size_t nf = (size_t)wk->nf, ng = (size_t)wk->ng;
+    /* Displayed values come from a stream of their own, so that tracing
+     * changes no number. */
+    gb_rng64 disp;
+    gb_rng64_begin(&disp, rng);
+    disp.s = gb_rng_mix64(disp.s ^ UINT64_C(0x5ca1ab1e0ddba11));
+    disp.fast = 1;
     size_t nd = wk->n - 1, chunk = DRAW_VALUES / nf > 64 ? DRAW_VALUES / nf : 64;
     for (size_t at = 0; at < nd; at += chunk) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return 1;
         size_t len = nd - at < chunk ? nd - at : chunk;
-        gb_lime_stats_draw_cols(s, c->discretize, rng, len, nd, wk->vals + at, wk->codes + at,
-                                wk->zdraw + at);
+        gb_lime_stats_draw_cols(s, c->discretize, rng, len, nd, wk->vals + at, wk->codes + at, wk->zdraw + at,
+                                wk->trace ? wk->entry + at : NULL);
     }
     for (size_t start = 0; start < wk->n; start += wk->batch) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
@@ -282,7 +309,12 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
             } else {
                 wk->y[i] = mg[c->group];
             }
-            gb_trace_lime_sample(wk->trace, i, wk->rows + (i - start) * nf, wk->z + i * nf, wk->y[i]);
+            if (wk->trace) /* it counts every sample and keeps the first cap */
+                gb_trace_lime_sample(wk->trace, i,
+                                     i < wk->trace->cap
+                                         ? shown(s, c, wk, i, wk->rows + (i - start) * nf, &disp)
+                                         : wk->rows + (i - start) * nf,
+                                     wk->z + i * nf, wk->y[i]);
         }
     }
     return 0;
@@ -397,6 +429,16 @@ int gb_lime_row_traced(const gb_lime_stats *s, const gb_lime_config *c, const do
         }
     }
     wk->trace = trace;
+    if (trace) {
+        if (!wk->entry)
+            wk->entry = malloc(n * (size_t)s->n_features * sizeof *wk->entry + 1);
+        if (!wk->show)
+            wk->show = malloc(((size_t)s->n_features + 1) * sizeof *wk->show);
+        if (!wk->scratch)
+            wk->scratch = malloc(sizeof *wk->scratch);
+        if (!wk->entry || !wk->show || !wk->scratch)
+            return -1;
+    }
     out->kernel_width = c->kernel_width > 0.0 ? c->kernel_width : 0.75 * sqrt((double)s->n_features);
     instance(s, c, x, wk, out->z0);
     for (int f = 0; f < s->n_features; f++) {

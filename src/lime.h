@@ -6,9 +6,12 @@
  *     once and shared read-only): with discretisation (quartiles by default,
  *     or deciles) each feature's bin is drawn from the training frequencies
  *     of the bins and a value is drawn inside the bin from a truncated
- *     normal with the bin's mean and sd; without it a numeric feature is
- *     drawn from a normal with the training mean and sd; a categorical
- *     feature is always drawn from its training frequencies.  Sample 0 is x;
+ *     normal with the bin's mean and sd (for a tree model, the bin and the
+ *     interval between the model's thresholds at once, which the model
+ *     cannot tell from the value: lime_cells.h); without it a numeric
+ *     feature is drawn from a normal with the training mean and sd; a
+ *     categorical feature is always drawn from its training frequencies.
+ *     Sample 0 is x;
  *  2. map each sample to the interpretable representation z: with
  *     discretisation z_f = 1 when the sample is in x's bin (category), else
  *     0; without it z_f = (value - mean) / sd for numeric features and the

@@ -167,6 +167,23 @@ static int make_feature(gb_lime_feature *ft, const double *col, size_t n, double
     return make_bins(&ft->bins[1], deciles, 9, sorted, np, col, n, err);
 }
 
+/* The (bin, interval) tables of a numeric feature of a tree model whose
+ * splits on it are all plain numeric ones. */
+static int make_cells(const gb_model *m, int f, gb_lime_feature *ft, gb_error *err)
+{
+    gb_lime_cuts cuts;
+    if (gb_lime_cuts_build(&cuts, m, f, err))
+        return -1;
+    int rc = 0;
+    for (int d = 0; rc == 0 && cuts.usable && d < GB_LIME_N_BINNINGS; d++) {
+        const gb_lime_bins *b = &ft->bins[d];
+        rc = gb_lime_cells_build(&ft->cells[d], &cuts, b->n_edges + 1, b->count, b->draw,
+                                 b->count[b->n_edges + 1], err);
+    }
+    gb_lime_cuts_free(&cuts);
+    return rc;
+}
+
 void gb_lime_stats_free(gb_lime_stats *s)
 {
     if (!s)
@@ -178,6 +195,8 @@ void gb_lime_stats_free(gb_lime_stats *s)
         free(ft->values);
         free(ft->counts);
         gb_alias_free(&ft->pick_value);
+        for (int d = 0; d < GB_LIME_N_BINNINGS; d++)
+            gb_lime_cells_free(&ft->cells[d]);
     }
     free(s->feat);
     gb_forest_free(s->forest);
@@ -206,6 +225,8 @@ gb_lime_stats *gb_lime_stats_new(const gb_model *m, const double *const *cols,
         const unsigned char *cat = categorical ? categorical : m->feature_categorical;
         s->feat[f].categorical = cat ? cat[f] != 0 : 0;
         rc = make_feature(&s->feat[f], cols[f], n, sorted, err);
+        if (rc == 0 && !s->feat[f].categorical)
+            rc = make_cells(m, f, &s->feat[f], err);
     }
     free(sorted);
     if (rc) {
@@ -292,7 +313,7 @@ double gb_lime_stats_draw(const gb_lime_stats *s, gb_lime_discretize d, int f, g
 }
 
 void gb_lime_stats_draw_cols(const gb_lime_stats *s, gb_lime_discretize d, gsl_rng *rng, size_t n,
-                             size_t stride, double *vals, int *codes, double *z)
+                             size_t stride, double *vals, int *codes, double *z, int *entry)
 {
     size_t nf = (size_t)s->n_features;
     gb_rng64 g;
@@ -304,7 +325,22 @@ void gb_lime_stats_draw_cols(const gb_lime_stats *s, gb_lime_discretize d, gsl_r
         const gb_lime_bins *b = bins_for(s, d, (int)f);
         double *v = vals + f * stride;
         int *cd = codes + f * stride;
-        if (ft->categorical) {
+        const gb_lime_cells *cl = b ? &ft->cells[d == GB_LIME_DECILE] : NULL;
+        if (entry)
+            for (size_t i = 0; i < n; i++)
+                entry[f * stride + i] = -1;
+        if (cl && cl->n) {
+            const gb_alias pick = cl->pick;
+            const int *code = cl->code;
+            const double *value = cl->value;
+            for (size_t i = 0; i < n; i++) {
+                size_t e = gb_alias_pick(&pick, gb_rng64_next(&g));
+                cd[i] = code[e];
+                v[i] = value[e];
+                if (entry)
+                    entry[f * stride + i] = (int)e;
+            }
+        } else if (ft->categorical) {
             const gb_alias pick = ft->pick_value;
             for (size_t i = 0; i < n; i++) {
                 int code = (int)gb_alias_pick(&pick, gb_rng64_next(&g));
@@ -328,6 +364,13 @@ void gb_lime_stats_draw_cols(const gb_lime_stats *s, gb_lime_discretize d, gsl_r
         }
     }
     gb_rng64_end(&g);
+}
+
+double gb_lime_stats_show(const gb_lime_stats *s, gb_lime_discretize d, int f, int e, gb_truncnorm *scratch,
+                          gb_rng64 *g)
+{
+    const gb_lime_bins *b = bins_for(s, d, f);
+    return gb_lime_cells_show(&s->feat[f].cells[d == GB_LIME_DECILE], b->draw, (size_t)e, scratch, g);
 }
 
 /* ---- the public display helpers ------------------------------------------ */

@@ -15,6 +15,7 @@
 
 #include "forest_eval.h"
 #include "lime.h"
+#include "lime_cells.h"
 #include "sampler.h"
 
 enum { GB_LIME_N_BINNINGS = 2 }; /* quartile, decile */
@@ -34,6 +35,7 @@ typedef struct gb_lime_feature {
     size_t n_present;
     double mean, scale; /* scale: the sd, or 1 for a constant column */
     gb_lime_bins bins[GB_LIME_N_BINNINGS];
+    gb_lime_cells cells[GB_LIME_N_BINNINGS]; /* tree models: (bin, interval) draws; n 0 when not built */
     /* Categorical: distinct values (NaN last when present) and counts. */
     size_t n_values;
     double *values;
@@ -69,8 +71,15 @@ double gb_lime_stats_draw(const gb_lime_stats *s, gb_lime_discretize d, int f, g
  * into z (written only for numeric features without bins).  Drawn feature
  * by feature, all n values of one before the next, so that a feature's
  * tables stay in the first-level cache while they are used; the stream is
- * that of n * M calls of gb_lime_stats_draw in that order. */
+ * that of n * M calls of gb_lime_stats_draw in that order.  A feature with
+ * cells (lime_cells.h) is given its interval's fixed value; entry, when not
+ * NULL, receives the cell entry drawn (-1 for other features), from which
+ * gb_lime_stats_show draws a value to display. */
 void gb_lime_stats_draw_cols(const gb_lime_stats *s, gb_lime_discretize d, gsl_rng *rng, size_t n,
-                             size_t stride, double *vals, int *codes, double *z);
+                             size_t stride, double *vals, int *codes, double *z, int *entry);
+
+/* A displayable value of feature f for cell entry e (see above). */
+double gb_lime_stats_show(const gb_lime_stats *s, gb_lime_discretize d, int f, int e, gb_truncnorm *scratch,
+                          gb_rng64 *g);
 
 #endif
