@@ -87,14 +87,17 @@ int gb_lime_config_check(const gb_lime_stats *s, const gb_lime_config *c, gb_err
     if ((unsigned)c->discretize > GB_LIME_NONE || (unsigned)c->selection > GB_LIME_NONE_SELECTION ||
         (unsigned)c->space > GB_LIME_MARGIN)
         return gb_error_set(err, "LIME: unknown discretisation, selection or output space");
-    /* Each thread holds its samples' drawn columns (values and codes; the
-     * normal draws too without bins), interpretable rows, outputs and
-     * weights: about 3 M + 2 numbers a sample. */
-    uint64_t n = c->samples ? c->samples : DEFAULT_SAMPLES;
+    /* Each thread holds its samples' drawn columns (values and int codes;
+     * the normal draws too without bins), interpretable rows, outputs and
+     * weights, about 3.5 M + 2 numbers a sample, and the M x M cross
+     * products. */
+    uint64_t n = c->samples ? c->samples : DEFAULT_SAMPLES, nf = (uint64_t)s->n_features;
+    uint64_t need = gb_estimate_dataset_bytes(n, 3 * nf + 2);
+    need = gb_limit_add(
+        need, gb_limit_add(gb_limit_mul(gb_limit_mul(n, nf), sizeof(int)), gb_limit_mul(nf, 8 * nf)));
     char count[32];
     gb_limit_format_count(n, count, sizeof count);
-    return gb_limit_check(gb_estimate_dataset_bytes(n, 3 * (uint64_t)s->n_features + 2),
-                          "pass fewer --samples", err, "LIME with %s samples per row", count);
+    return gb_limit_check(need, "pass fewer --samples", err, "LIME with %s samples per row", count);
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -328,8 +331,8 @@ static void kernel_weights(const gb_lime_config *c, lime_work *wk, const double 
     size_t nf = (size_t)wk->nf;
     double *memo = c->discretize != GB_LIME_NONE ? malloc((nf + 1) * sizeof *memo) : NULL;
     if (memo) {
-        for (size_t k = 0; k <= nf; k++)
-            memo[k] = sqrt(exp(-(double)k / (width * width)));
+        for (size_t k = 0; k <= nf; k++) /* k = 0 apart: 0 / 0 for a width that squares to 0 */
+            memo[k] = k ? sqrt(exp(-(double)k / (width * width))) : 1.0;
         for (size_t i = 0; i < wk->n; i++)
             wk->w[i] = memo[wk->miss[i]];
         free(memo);
@@ -341,7 +344,7 @@ static void kernel_weights(const gb_lime_config *c, lime_work *wk, const double 
             double d = wk->z[i * nf + f] - z0[f];
             d2 += d * d;
         }
-        wk->w[i] = sqrt(exp(-d2 / (width * width)));
+        wk->w[i] = d2 > 0.0 ? sqrt(exp(-d2 / (width * width))) : 1.0;
     }
 }
 

@@ -31,8 +31,9 @@ typedef struct gb_lime_gram {
 
 int gb_lime_gram_init(gb_lime_gram *g, int m, gb_error *err);
 void gb_lime_gram_free(gb_lime_gram *g);
-/* cancel may be NULL; it is read every 64 samples (the sums cost n m^2 / 2,
- * seconds for thousands of features).  Returns 0, 1 when cancelled, or -1
+/* cancel may be NULL; it is read every 64 samples of the dense sums (they
+ * cost n m^2 / 2, seconds for thousands of features), every 256 rows and
+ * per group and feature of the binary ones.  Returns 0, 1 when cancelled, or -1
  * when memory runs out.  Rows of zeros and ones take the sparse sums of
  * lime_gram.c; _binary skips checking that they are (the caller knows: LIME
  * with bins). */

@@ -112,11 +112,20 @@ static int all_binary(const double *z, size_t count)
     return 1;
 }
 
+static int cancelled(const atomic_int *cancel)
+{
+    return cancel && atomic_load_explicit(cancel, memory_order_relaxed);
+}
+
 /* The co-occurrence weights S_jk = sum of w_i over rows with z_j = z_k = 1
- * (upper triangle into G), per row: (set features)^2 / 2 additions. */
-static void cooccur_rows(const double *z, const double *w, size_t n, size_t m, size_t *set, double *G)
+ * (upper triangle into G), per row: (set features)^2 / 2 additions.
+ * Returns 1 when cancelled (read every 256 rows). */
+static int cooccur_rows(const double *z, const double *w, size_t n, size_t m, size_t *set, double *G,
+                        const atomic_int *cancel)
 {
     for (size_t i = 0; i < n; i++) {
+        if (i % 256 == 0 && cancelled(cancel))
+            return 1;
         double wi = w[i];
         size_t k = 0;
         for (size_t j = 0; j < m; j++) {
@@ -129,22 +138,22 @@ static void cooccur_rows(const double *z, const double *w, size_t n, size_t m, s
                 row[set[b]] += wi;
         }
     }
+    return 0;
 }
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-/* popcnt is not in the x86-64 baseline the build targets; GCC picks the
- * clone at load time. */
-#define GB_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
-#else
-#define GB_POPCNT_CLONES
-#endif
-
-/* S_jk += w_g * |B_j & B_k| over each group g's words. */
-GB_POPCNT_CLONES static void cooccur_bits(const uint64_t *bits, size_t words, size_t m, const size_t *g_word,
-                                          const double *g_w, size_t n_groups, double *G)
+/* S_jk += w_g * |B_j & B_k| over each non-empty group g's words; returns 1
+ * when cancelled (read per group and feature). */
+static inline __attribute__((always_inline)) int cooccur_bits_body(const uint64_t *bits, size_t words,
+                                                                   size_t m, const size_t *g_word,
+                                                                   const double *g_w, size_t n_groups,
+                                                                   double *G, const atomic_int *cancel)
 {
-    for (size_t g = 0; g < n_groups; g++)
+    for (size_t g = 0; g < n_groups; g++) {
+        if (g_word[g] == g_word[g + 1])
+            continue;
         for (size_t j = 0; j < m; j++) {
+            if (cancelled(cancel))
+                return 1;
             const uint64_t *bj = bits + j * words;
             for (size_t k = j; k < m; k++) {
                 const uint64_t *bk = bits + k * words;
@@ -154,19 +163,46 @@ GB_POPCNT_CLONES static void cooccur_bits(const uint64_t *bits, size_t words, si
                 G[j * m + k] += g_w[g] * (double)count;
             }
         }
+    }
+    return 0;
 }
+
+static int cooccur_bits(const uint64_t *bits, size_t words, size_t m, const size_t *g_word, const double *g_w,
+                        size_t n_groups, double *G, const atomic_int *cancel)
+{
+    return cooccur_bits_body(bits, words, m, g_word, g_w, n_groups, G, cancel);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* popcnt is not in the x86-64 baseline the build targets: the same loop
+ * compiled with it, chosen at run time (no ifunc, which not every libc
+ * has). */
+__attribute__((target("popcnt"))) static int cooccur_bits_popcnt(const uint64_t *bits, size_t words, size_t m,
+                                                                 const size_t *g_word, const double *g_w,
+                                                                 size_t n_groups, double *G,
+                                                                 const atomic_int *cancel)
+{
+    return cooccur_bits_body(bits, words, m, g_word, g_w, n_groups, G, cancel);
+}
+#define COOCCUR_BITS(...)                                                                                    \
+    (__builtin_cpu_supports("popcnt") ? cooccur_bits_popcnt(__VA_ARGS__) : cooccur_bits(__VA_ARGS__))
+#else
+#define COOCCUR_BITS(...) cooccur_bits(__VA_ARGS__)
+#endif
 
 /* The same as cooccur_rows when every row with the same number of set
  * features has the same weight, as LIME's kernel gives (z0 is all ones, so
  * the distance counts the unset ones): rows are grouped by that number, each
  * group a run of words in per-feature bitsets, and S_jk = sum over groups of
- * w_g |B_j & B_k|, integer counts times one weight.  Returns 1 (nothing
- * done) when the weights are not constant per group, -1 out of memory. */
-static int cooccur_grouped(const double *z, const double *w, size_t n, size_t m, double *G)
+ * w_g |B_j & B_k|, integer counts times one weight.  Returns 2 (nothing
+ * done) when the weights are not constant per group, 1 when cancelled, -1
+ * out of memory. */
+static int cooccur_grouped(const double *z, const double *w, size_t n, size_t m, double *G,
+                           const atomic_int *cancel)
 {
     size_t ng = m + 1, *kset = malloc((n ? n : 1) * sizeof *kset), *g_n = calloc(ng, sizeof *g_n);
     size_t *g_word = calloc(ng + 1, sizeof *g_word), *slot = malloc(ng * sizeof *slot);
-    double *g_w = malloc(ng * sizeof *g_w);
+    double *g_w = calloc(ng, sizeof *g_w);
     int rc = kset && g_n && g_word && slot && g_w ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         size_t k = 0;
@@ -176,7 +212,7 @@ static int cooccur_grouped(const double *z, const double *w, size_t n, size_t m,
         if (g_n[k]++ == 0)
             g_w[k] = w[i];
         else if (w[i] != g_w[k])
-            rc = 1;
+            rc = 2;
     }
     uint64_t *bits = NULL;
     size_t words = 0;
@@ -196,7 +232,7 @@ static int cooccur_grouped(const double *z, const double *w, size_t n, size_t m,
             bits[j * words + q] |= (uint64_t)(z[i * m + j] > 0.5) << (p % 64);
     }
     if (rc == 0)
-        cooccur_bits(bits, words, m, g_word, g_w, ng, G);
+        rc = COOCCUR_BITS(bits, words, m, g_word, g_w, ng, G, cancel);
     free(bits);
     free(kset);
     free(g_n);
@@ -220,6 +256,8 @@ static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const 
     int rc = n1 && t && ones && set ? 0 : -1;
     double wsum = 0.0, ysum = 0.0, sdy = 0.0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (i % 256 == 0 && cancelled(cancel))
+            rc = 1;
         wsum += w[i];
         ysum += w[i] * y[i];
         /* Branch-free: z is 0 or 1, and w * 1 + ... adds what the dense
@@ -232,9 +270,21 @@ static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const 
     g->n = n;
     g->wsum = wsum;
     g->ybar = wsum > 0.0 ? ysum / wsum : 0.0;
+    int narrow = 0;
     for (size_t j = 0; rc == 0 && j < m; j++) {
         int constant = ones[j] == 0 || ones[j] == n;
         g->zbar[j] = constant && n ? z[j] : (wsum > 0.0 ? n1[j] / wsum : 0.0);
+        narrow |= !constant && g->zbar[j] > 1.0 - 1e-6;
+    }
+    if (rc == 0 && narrow) {
+        /* Centring afterwards loses the digits of a column whose weighted
+         * mean is within 1e-6 of 1 (a kernel so narrow that the row itself
+         * outweighs the rest): such rows take the two-pass sums. */
+        free(n1);
+        free(t);
+        free(ones);
+        free(set);
+        return gram_dense(g, z, y, w, n, cancel);
     }
     int all_y_equal = 1;
     for (size_t i = 1; i < n && all_y_equal; i++)
@@ -244,20 +294,20 @@ static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const 
         g->syy = 0.0;
     }
     for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (i % 256 == 0 && cancelled(cancel))
+            rc = 1;
         double wi = w[i], dy = all_y_equal ? 0.0 : y[i] - g->ybar, wdy = wi * dy;
         g->syy += wdy * dy;
         sdy += wdy;
         for (size_t j = 0; j < m; j++)
             t[j] += wdy * z[i * m + j];
     }
-    if (rc == 0 && cancel && atomic_load_explicit(cancel, memory_order_relaxed))
+    if (rc == 0 && cancelled(cancel))
         rc = 1;
     if (rc == 0) {
-        rc = cooccur_grouped(z, w, n, m, g->G);
-        if (rc == 1) {
-            cooccur_rows(z, w, n, m, set, g->G);
-            rc = 0;
-        }
+        rc = cooccur_grouped(z, w, n, m, g->G, cancel);
+        if (rc == 2)
+            rc = cooccur_rows(z, w, n, m, set, g->G, cancel);
     }
     for (size_t j = 0; rc == 0 && j < m; j++) {
         int constant_j = ones[j] == 0 || ones[j] == n;

@@ -8,6 +8,8 @@
  * StandardScaler for the mean and scale. */
 #include "lime_stats.h"
 
+#include "mem_limits.h"
+
 #include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdlib.h>
@@ -210,6 +212,17 @@ gb_lime_stats *gb_lime_stats_new(const gb_model *m, const double *const *cols,
         gb_error_set(err, "LIME needs training rows to learn its sampling statistics from; there are none");
         return NULL;
     }
+    /* The tables: per numeric feature sixteen truncated normals (quartile
+     * and decile bins), and for a tree model a cell entry per bin and
+     * threshold in each discretisation. */
+    uint64_t nodes = 0, nf = (uint64_t)m->n_features;
+    for (size_t t = 0; m->kind == GB_MODEL_TREES && t < m->n_trees; t++)
+        nodes += (uint64_t)m->trees[t].n_nodes;
+    uint64_t need = gb_limit_add(gb_limit_mul(nf, 16 * sizeof(gb_truncnorm)),
+                                 gb_limit_mul(2 * 48, gb_limit_add(nodes, 16 * nf)));
+    if (gb_limit_check(need, "explain fewer features with lime", err,
+                       "LIME's sampling tables for %d features", m->n_features))
+        return NULL;
     gb_lime_stats *s = gb_calloc(1, sizeof *s, err);
     if (!s)
         return NULL;

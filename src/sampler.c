@@ -102,9 +102,10 @@ void gb_truncnorm_init(gb_truncnorm *t, double mean, double sd, double lo, doubl
     t->upper = a > 0.0;
     p_a = t->upper ? gsl_cdf_ugaussian_Q(a) : gsl_cdf_ugaussian_P(a);
     p_c = t->upper ? gsl_cdf_ugaussian_Q(c) : gsl_cdf_ugaussian_P(c);
-    if (!(lo < hi) || !(p_a != p_c) || !isfinite(a) || !isfinite(c)) {
-        /* A point, or an interval so far in the tail that its mass
-         * underflows: its bound nearest the mean. */
+    if (!(lo < hi) || !(p_a != p_c) || !(fmax(p_a, p_c) >= 0x1.0p-1000) || !isfinite(a) || !isfinite(c)) {
+        /* A point, or an interval so far in the tail (beyond 37 sd) that
+         * its probabilities lose their digits: its bound nearest the
+         * mean. */
         t->constant = 1;
         t->value = mean < lo ? lo : (mean > hi ? hi : mean);
         return;

@@ -47,7 +47,7 @@ static inline size_t gb_alias_pick(const gb_alias *a, uint64_t word)
     return (i & keep) | (other & ~keep);
 }
 
-enum { GB_TN_CELL_BITS = 7, GB_TN_CELLS = 1 << GB_TN_CELL_BITS };
+enum { GB_TN_CELL_BITS = 6, GB_TN_CELLS = 1 << GB_TN_CELL_BITS };
 
 /* One cell: values z0 + dz u for u in [0, 1) are proposed, and accepted
  * with probability exp((top2 - z^2) / 2). */
@@ -75,11 +75,13 @@ void gb_truncnorm_init(gb_truncnorm *t, double mean, double sd, double lo, doubl
 /* Cell k by inversion (the rare cells where rejection would spin). */
 double gb_truncnorm_invert(const gb_truncnorm *t, unsigned k, uint64_t word);
 
-/* One word gives the cell (its top 7 bits), the proposal (the next 28) and
- * the acceptance uniform (the low 29); a rejected proposal takes a new word
- * and stays in its cell.  Values fall on a grid of 2^-28 of a cell (of
- * 2^-35 of the interval's probability), and acceptance is decided to 2^-29. */
-static inline double gb_truncnorm_draw(const gb_truncnorm *t, gb_rng64 *g)
+/* One word gives the cell (its top GB_TN_CELL_BITS bits), the proposal
+ * (bits 29 to 56) and the acceptance uniform (the low 29); a rejected
+ * proposal takes a new word and stays in its cell.  Values fall on a grid
+ * of 2^-28 of a cell (of 2^-34 of the interval's probability), and
+ * acceptance is decided to 2^-29.  Tables are 2.6 KB: a LIME feature has
+ * sixteen (quartile and decile bins). */
+static inline __attribute__((always_inline)) double gb_truncnorm_draw(const gb_truncnorm *t, gb_rng64 *g)
 {
     if (t->constant)
         return t->value;

@@ -67,7 +67,7 @@ static double worst(const gb_lime_gram *g, const ref *r, size_t m)
 
 /* One data set: binary (column 1 always 1, column 2 always 0) or not,
  * weights constant per number of set features or drawn freely. */
-static void check(const char *what, size_t n, size_t m, int binary, int grouped, int trust)
+static void check(const char *what, size_t n, size_t m, int binary, int grouped, int trust, double width2)
 {
     double *z = malloc(n * m * sizeof *z), *y = malloc(n * sizeof *y), *w = malloc(n * sizeof *w);
     ref r = {.zbar = malloc(m * sizeof(long double)),
@@ -77,12 +77,13 @@ static void check(const char *what, size_t n, size_t m, int binary, int grouped,
     for (size_t i = 0; i < n; i++) {
         size_t set = 0;
         for (size_t j = 0; j < m; j++) {
-            double u = gsl_rng_uniform(rng);
+            /* Row 0 is LIME's instance: every bin its own. */
+            double u = i == 0 && binary ? 0.0 : gsl_rng_uniform(rng);
             z[i * m + j] = j == 1 ? 1.0 : (j == 2 ? 0.0 : (binary ? (double)(u < 0.25) : 3.0 * u - 1.0));
             set += z[i * m + j] == 1.0;
         }
         y[i] = 100.0 + 30.0 * gsl_rng_uniform(rng) + 5.0 * z[i * m];
-        w[i] = grouped ? sqrt(exp(-(double)(m - set) / (0.5625 * (double)m))) : gsl_rng_uniform_pos(rng);
+        w[i] = grouped ? sqrt(exp(-(double)(m - set) / (width2 * (double)m))) : gsl_rng_uniform_pos(rng);
     }
     gb_lime_gram g;
     gb_lime_gram_init(&g, (int)m, NULL);
@@ -110,14 +111,44 @@ static void check(const char *what, size_t n, size_t m, int binary, int grouped,
     free(r.c);
 }
 
+/* A raised flag stops every path. */
+static void test_cancel(void)
+{
+    size_t n = 3000, m = 20;
+    double *z = malloc(n * m * sizeof *z), *y = malloc(n * sizeof *y), *w = malloc(n * sizeof *w);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < m; j++)
+            z[i * m + j] = (double)((i * 7 + j * 3) % 4 == 0);
+        y[i] = (double)(i % 13);
+        w[i] = 1.0;
+    }
+    gb_lime_gram g;
+    gb_lime_gram_init(&g, (int)m, NULL);
+    atomic_int flag = 1;
+    int a = gb_lime_gram_compute_binary(&g, z, y, w, n, &flag),
+        b = gb_lime_gram_compute(&g, z, y, w, n, &flag);
+    for (size_t i = 0; i < n; i++)
+        z[i * m] = 0.5;
+    int c = gb_lime_gram_compute(&g, z, y, w, n, &flag);
+    ok(a == 1 && b == 1 && c == 1, "a raised cancel flag stops the binary and the dense sums");
+    gb_lime_gram_free(&g);
+    free(z);
+    free(y);
+    free(w);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
-    check("dense rows", 2000, 9, 0, 0, 0);
-    check("binary rows, free weights", 3000, 12, 1, 0, 0);
-    check("binary rows, weights per set count", 3000, 12, 1, 1, 0);
-    check("binary rows, weights per set count, trusted", 5000, 30, 1, 1, 1);
-    check("binary rows, free weights, trusted", 2000, 30, 1, 0, 1);
-    check("binary rows, 70 features (wider than a 64-bit word)", 1500, 70, 1, 1, 0);
+    check("dense rows", 2000, 9, 0, 0, 0, 0.5625);
+    check("binary rows, free weights", 3000, 12, 1, 0, 0, 0.5625);
+    check("binary rows, weights per set count", 3000, 12, 1, 1, 0, 0.5625);
+    check("binary rows, weights per set count, trusted", 5000, 30, 1, 1, 1, 0.5625);
+    check("binary rows, free weights, trusted", 2000, 30, 1, 0, 1, 0.5625);
+    check("binary rows, 70 features (wider than a 64-bit word)", 1500, 70, 1, 1, 0, 0.5625);
+    /* Width 0.1 sqrt(M): the row outweighs the rest by e^50 and more, and
+     * centring afterwards would lose every digit. */
+    check("binary rows, a kernel so narrow the row itself dominates", 3000, 30, 1, 1, 1, 0.01);
+    test_cancel();
     return tap_done();
 }

@@ -35,8 +35,10 @@ ENVV=GLASSBOX_MAX_MEMORY=10K refused "the option wins over the variable" "(limit
 refused "a summary" "a summary of 442 rows x 10 features would need" summary -d "$D" -m "$M" --max-memory 50K
 refused "partial dependence" "partial dependence over 442 rows would need" \
     pdp -d "$D" -m "$M" --feature bmi --ice-rows 442 --grid 200 --max-memory 500K
-refused "LIME's samples" "LIME with 100,000,000 samples per row would need 25 GiB of memory (limit 1.0 GiB): pass fewer --samples" \
+refused "LIME's samples" "LIME with 100,000,000 samples per row would need 28 GiB of memory (limit 1.0 GiB): pass fewer --samples" \
     explain -d "$D" -m "$M" --rows 0 --method lime --samples 100000000 --max-memory 1G
+refused "LIME's sampling tables" "LIME's sampling tables for 10 features would need 656 KiB of memory (limit 100 KiB)" \
+    explain -d "$D" -m "$M" --rows 0 --method lime --max-memory 100K
 refused "a bad size" "--max-memory '2Q': expected a size such as 512M or 2G" \
     explain -d "$D" -m "$M" --rows 0 --max-memory 2Q
 refused "a missing size" "--max-memory needs a value" explain -d "$D" -m "$M" --rows 0 --max-memory
