@@ -144,6 +144,7 @@ typedef struct gb_lime_work {
     double *y;             /* [n] model outputs */
     double *w;             /* [n] kernel weights */
     int *miss;             /* [n] with bins: how many features differ from x's */
+    uint64_t *bits;        /* [n] with bins and at most 64 features: z as bit words, else NULL */
     size_t batch;          /* rows per model batch */
     double *rows;          /* [batch x nf] model inputs */
     double *vals;          /* [nf x (n - 1)] drawn values of samples 1.., by column */
@@ -168,6 +169,7 @@ static void work_free(lime_work *wk)
     free(wk->y);
     free(wk->w);
     free(wk->miss);
+    free(wk->bits);
     free(wk->rows);
     free(wk->vals);
     free(wk->codes);
@@ -199,6 +201,7 @@ static int work_alloc(lime_work *wk, size_t n, int nf, int ng, size_t batch)
     wk->y = malloc(n * sizeof *wk->y);
     wk->w = malloc(n * sizeof *wk->w);
     wk->miss = malloc(n * sizeof *wk->miss);
+    wk->bits = nf <= 64 ? malloc(n * sizeof *wk->bits) : NULL;
     wk->batch = batch;
     wk->rows = malloc(batch * f * sizeof *wk->rows);
     wk->vals = malloc(n * f * sizeof *wk->vals);
@@ -210,8 +213,8 @@ static int work_alloc(lime_work *wk, size_t n, int nf, int ng, size_t batch)
     wk->code = malloc(f * sizeof *wk->code);
     wk->sel = malloc(f * sizeof *wk->sel);
     wk->coef = malloc(f * sizeof *wk->coef);
-    if (!wk->z || !wk->y || !wk->w || !wk->miss || !wk->rows || !wk->vals || !wk->codes || !wk->zdraw ||
-        !wk->margin || !wk->out || !wk->code || !wk->sel || !wk->coef) {
+    if (!wk->z || !wk->y || !wk->w || !wk->miss || (nf <= 64 && !wk->bits) || !wk->rows || !wk->vals ||
+        !wk->codes || !wk->zdraw || !wk->margin || !wk->out || !wk->code || !wk->sel || !wk->coef) {
         work_free(wk);
         return -1;
     }
@@ -241,6 +244,25 @@ static void gather(const gb_lime_stats *s, const gb_lime_config *c, lime_work *w
 {
     size_t nf = (size_t)wk->nf, nd = wk->n - 1;
     memset(wk->miss + first, 0, (end - first) * sizeof *wk->miss);
+    if (c->discretize != GB_LIME_NONE && wk->bits) {
+        /* Bits for the fit; doubles only for the rows a trace keeps. */
+        size_t keep = wk->trace ? wk->trace->cap : 0;
+        memset(wk->bits + first, 0, (end - first) * sizeof *wk->bits);
+        for (size_t f = 0; f < nf; f++) {
+            const double *v = wk->vals + f * nd;
+            const int *cd = wk->codes + f * nd;
+            int xc = wk->code[f];
+            for (size_t i = first; i < end; i++) {
+                wk->rows[(i - start) * nf + f] = v[i - 1];
+                uint64_t same = cd[i - 1] == xc; /* branch-free: about a quarter match */
+                wk->bits[i] |= same << f;
+                wk->miss[i] += !same;
+                if (i < keep)
+                    wk->z[i * nf + f] = (double)same;
+            }
+        }
+        return;
+    }
     for (size_t f = 0; f < nf; f++) {
         const double *v = wk->vals + f * nd;
         const int *cd = wk->codes + f * nd;
@@ -300,6 +322,8 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
             memcpy(wk->rows, x, nf * sizeof *wk->rows);
             memcpy(wk->z, z0, nf * sizeof *wk->z);
             wk->miss[0] = 0;
+            if (wk->bits) /* x's own bins: every bit */
+                wk->bits[0] = nf == 64 ? UINT64_MAX : (UINT64_C(1) << nf) - 1;
             first = 1;
         }
         gather(s, c, wk, start, first, end);
@@ -389,9 +413,13 @@ static int fit(const gb_lime_config *c, lime_work *wk, gb_lime_result *out, cons
     int k = c->num_features ? c->num_features : DEFAULT_FEATURES, n_sel = 0;
     if (gb_lime_gram_init(&g, wk->nf, NULL))
         return -1;
-    int rc = c->discretize != GB_LIME_NONE
-                 ? gb_lime_gram_compute_binary(&g, wk->z, wk->y, wk->w, wk->n, cancel)
-                 : gb_lime_gram_compute(&g, wk->z, wk->y, wk->w, wk->n, cancel);
+    int bits = c->discretize != GB_LIME_NONE && wk->bits, rc;
+    if (bits)
+        rc = gb_lime_gram_compute_bits(&g, wk->bits, wk->y, wk->w, wk->n, cancel);
+    else if (c->discretize != GB_LIME_NONE)
+        rc = gb_lime_gram_compute_binary(&g, wk->z, wk->y, wk->w, wk->n, cancel);
+    else
+        rc = gb_lime_gram_compute(&g, wk->z, wk->y, wk->w, wk->n, cancel);
     if (rc == 0)
         rc = gb_lime_select_features(&g, out->z0, c->selection, k, wk->sel, &n_sel);
     if (rc == 0)
@@ -399,7 +427,9 @@ static int fit(const gb_lime_config *c, lime_work *wk, gb_lime_result *out, cons
     gb_lime_gram_free(&g);
     if (rc)
         return rc;
-    out->r2 = gb_lime_score(wk->z, wk->y, wk->w, wk->n, wk->nf, wk->sel, n_sel, wk->coef, out->intercept);
+    out->r2 =
+        bits ? gb_lime_score_bits(wk->bits, wk->y, wk->w, wk->n, wk->sel, n_sel, wk->coef, out->intercept)
+             : gb_lime_score(wk->z, wk->y, wk->w, wk->n, wk->nf, wk->sel, n_sel, wk->coef, out->intercept);
     out->local_pred = out->intercept;
     for (int j = 0; j < n_sel; j++)
         out->local_pred += wk->coef[j] * out->z0[wk->sel[j]];

@@ -14,6 +14,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "lime.h"
@@ -41,6 +42,11 @@ int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, cons
                          const atomic_int *cancel);
 int gb_lime_gram_compute_binary(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
                                 const atomic_int *cancel);
+/* The same from bit words, feature j of row i in bit j of bits[i]: the
+ * numbers of gb_lime_gram_compute_binary on the same rows.  m <= 64 (else
+ * -1). */
+int gb_lime_gram_compute_bits(gb_lime_gram *g, const uint64_t *bits, const double *y, const double *w,
+                              size_t n, const atomic_int *cancel);
 
 /* lime_base.feature_selection: the chosen features into sel (room for m),
  * their count into *n_sel.  z0 is the instance's row of z (highest weights
@@ -64,5 +70,8 @@ int gb_lime_ridge(const gb_lime_gram *g, const int *sel, int n_sel, double alpha
  * outputs are constant 1 for a perfect fit, else 0. */
 double gb_lime_score(const double *z, const double *y, const double *w, size_t n, int m, const int *sel,
                      int n_sel, const double *coef, double intercept);
+/* The same from bit words (see gb_lime_gram_compute_bits), to the bit. */
+double gb_lime_score_bits(const uint64_t *bits, const double *y, const double *w, size_t n, const int *sel,
+                          int n_sel, const double *coef, double intercept);
 
 #endif

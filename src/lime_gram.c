@@ -8,8 +8,10 @@
  * centred afterwards: sum w (z_j - zb_j)(z_k - zb_k) = S_jk - zb_j n_k -
  * zb_k n_j + zb_j zb_k W, with S_jk the weight of the rows where both are
  * set and n_j of those where z_j is.  That costs (set features)^2 / 2 per
- * row instead of m^2 / 2.  Continuous values (no discretisation) take the
- * dense two-pass sums. */
+ * row instead of m^2 / 2.  Up to 64 features a row can come as one bit
+ * word, which LIME builds while drawing and which spares it writing and
+ * reading the rows as doubles.  Continuous values (no discretisation) take
+ * the dense two-pass sums. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -117,21 +119,47 @@ static int cancelled(const atomic_int *cancel)
     return cancel && atomic_load_explicit(cancel, memory_order_relaxed);
 }
 
+/* Binary rows, as doubles (0 or 1) or, for m <= 64, as bit words (feature j
+ * in bit j). */
+typedef struct rows_view {
+    const double *z;
+    const uint64_t *bits;
+    size_t m;
+} rows_view;
+
+/* Row i's set features into set (increasing); returns their number. */
+static inline size_t row_set(const rows_view *v, size_t i, size_t *set)
+{
+    size_t k = 0;
+    if (v->bits) {
+        for (uint64_t b = v->bits[i]; b; b &= b - 1)
+            set[k++] = (size_t)__builtin_ctzll(b);
+        return k;
+    }
+    for (size_t j = 0; j < v->m; j++) {
+        set[k] = j;
+        k += v->z[i * v->m + j] > 0.5;
+    }
+    return k;
+}
+
+static inline double row_value(const rows_view *v, size_t i, size_t j)
+{
+    return v->bits ? (double)((v->bits[i] >> j) & 1u) : v->z[i * v->m + j];
+}
+
 /* The co-occurrence weights S_jk = sum of w_i over rows with z_j = z_k = 1
  * (upper triangle into G), per row: (set features)^2 / 2 additions.
  * Returns 1 when cancelled (read every 256 rows). */
-static int cooccur_rows(const double *z, const double *w, size_t n, size_t m, size_t *set, double *G,
+static int cooccur_rows(const rows_view *v, const double *w, size_t n, size_t *set, double *G,
                         const atomic_int *cancel)
 {
+    size_t m = v->m;
     for (size_t i = 0; i < n; i++) {
         if (i % 256 == 0 && cancelled(cancel))
             return 1;
         double wi = w[i];
-        size_t k = 0;
-        for (size_t j = 0; j < m; j++) {
-            set[k] = j;
-            k += z[i * m + j] > 0.5;
-        }
+        size_t k = row_set(v, i, set);
         for (size_t a = 0; a < k; a++) {
             double *row = G + set[a] * m;
             for (size_t b = a; b < k; b++)
@@ -197,18 +225,15 @@ __attribute__((target("popcnt"))) static int cooccur_bits_popcnt(const uint64_t 
  * w_g |B_j & B_k|, integer counts times one weight.  Returns 2 (nothing
  * done) when the weights are not constant per group, 1 when cancelled, -1
  * out of memory. */
-static int cooccur_grouped(const double *z, const double *w, size_t n, size_t m, double *G,
-                           const atomic_int *cancel)
+static int cooccur_grouped(const rows_view *v, const size_t *kset, const double *w, size_t n, size_t *set,
+                           double *G, const atomic_int *cancel)
 {
-    size_t ng = m + 1, *kset = malloc((n ? n : 1) * sizeof *kset), *g_n = calloc(ng, sizeof *g_n);
+    size_t m = v->m, ng = m + 1, *g_n = calloc(ng, sizeof *g_n);
     size_t *g_word = calloc(ng + 1, sizeof *g_word), *slot = malloc(ng * sizeof *slot);
     double *g_w = calloc(ng, sizeof *g_w);
-    int rc = kset && g_n && g_word && slot && g_w ? 0 : -1;
+    int rc = g_n && g_word && slot && g_w ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        size_t k = 0;
-        for (size_t j = 0; j < m; j++)
-            k += z[i * m + j] > 0.5;
-        kset[i] = k;
+        size_t k = kset[i];
         if (g_n[k]++ == 0)
             g_w[k] = w[i];
         else if (w[i] != g_w[k])
@@ -227,14 +252,13 @@ static int cooccur_grouped(const double *z, const double *w, size_t n, size_t m,
         rc = bits ? 0 : -1;
     }
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        size_t p = slot[kset[i]]++, q = p / 64;
-        for (size_t j = 0; j < m; j++)
-            bits[j * words + q] |= (uint64_t)(z[i * m + j] > 0.5) << (p % 64);
+        size_t p = slot[kset[i]]++, q = p / 64, k = row_set(v, i, set);
+        for (size_t a = 0; a < k; a++)
+            bits[set[a] * words + q] |= UINT64_C(1) << (p % 64);
     }
     if (rc == 0)
         rc = COOCCUR_BITS(bits, words, m, g_word, g_w, ng, G, cancel);
     free(bits);
-    free(kset);
     free(g_n);
     free(g_word);
     free(slot);
@@ -247,24 +271,26 @@ static int cooccur_grouped(const double *z, const double *w, size_t n, size_t m,
  * random would mispredict).  The weighted means are the dense
  * path's sums term for term (adding w * 0 changes no sum), constant columns
  * get exact zeros as there. */
-static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
+static int gram_binary(gb_lime_gram *g, const rows_view *v, const double *y, const double *w, size_t n,
                        const atomic_int *cancel)
 {
-    size_t m = (size_t)g->m;
-    double *n1 = calloc(m ? m : 1, sizeof *n1), *t = calloc(m ? m : 1, sizeof *t);
-    size_t *ones = calloc(m ? m : 1, sizeof *ones), *set = malloc((m ? m : 1) * sizeof *set);
-    int rc = n1 && t && ones && set ? 0 : -1;
+    size_t m = v->m, mm = m ? m : 1;
+    double *n1 = calloc(mm, sizeof *n1), *t = calloc(mm, sizeof *t);
+    size_t *ones = calloc(mm, sizeof *ones), *set = malloc(mm * sizeof *set);
+    size_t *kset = malloc((n ? n : 1) * sizeof *kset);
+    int rc = n1 && t && ones && set && kset ? 0 : -1;
     double wsum = 0.0, ysum = 0.0, sdy = 0.0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (i % 256 == 0 && cancelled(cancel))
             rc = 1;
         wsum += w[i];
         ysum += w[i] * y[i];
-        /* Branch-free: z is 0 or 1, and w * 1 + ... adds what the dense
-         * path adds. */
-        for (size_t j = 0; j < m; j++) {
-            n1[j] += w[i] * z[i * m + j];
-            ones[j] += z[i * m + j] > 0.5;
+        /* Over the set features: w * 1 is what the dense path adds there,
+         * and w * 0 adds nothing. */
+        size_t k = kset[i] = row_set(v, i, set);
+        for (size_t a = 0; a < k; a++) {
+            n1[set[a]] += w[i];
+            ones[set[a]]++;
         }
     }
     g->n = n;
@@ -273,18 +299,27 @@ static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const 
     int narrow = 0;
     for (size_t j = 0; rc == 0 && j < m; j++) {
         int constant = ones[j] == 0 || ones[j] == n;
-        g->zbar[j] = constant && n ? z[j] : (wsum > 0.0 ? n1[j] / wsum : 0.0);
+        g->zbar[j] = constant && n ? row_value(v, 0, j) : (wsum > 0.0 ? n1[j] / wsum : 0.0);
         narrow |= !constant && g->zbar[j] > 1.0 - 1e-6;
     }
     if (rc == 0 && narrow) {
         /* Centring afterwards loses the digits of a column whose weighted
          * mean is within 1e-6 of 1 (a kernel so narrow that the row itself
          * outweighs the rest): such rows take the two-pass sums. */
+        double *z = (double *)v->z;
+        if (!z && (z = malloc(n * mm * sizeof *z)) != NULL)
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < m; j++)
+                    z[i * m + j] = row_value(v, i, j);
+        rc = z ? gram_dense(g, z, y, w, n, cancel) : -1;
+        if (z != v->z)
+            free(z);
         free(n1);
         free(t);
         free(ones);
         free(set);
-        return gram_dense(g, z, y, w, n, cancel);
+        free(kset);
+        return rc;
     }
     int all_y_equal = 1;
     for (size_t i = 1; i < n && all_y_equal; i++)
@@ -299,15 +334,14 @@ static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const 
         double wi = w[i], dy = all_y_equal ? 0.0 : y[i] - g->ybar, wdy = wi * dy;
         g->syy += wdy * dy;
         sdy += wdy;
-        for (size_t j = 0; j < m; j++)
-            t[j] += wdy * z[i * m + j];
+        size_t k = row_set(v, i, set);
+        for (size_t a = 0; a < k; a++)
+            t[set[a]] += wdy;
     }
-    if (rc == 0 && cancelled(cancel))
-        rc = 1;
     if (rc == 0) {
-        rc = cooccur_grouped(z, w, n, m, g->G, cancel);
+        rc = cooccur_grouped(v, kset, w, n, set, g->G, cancel);
         if (rc == 2)
-            rc = cooccur_rows(z, w, n, m, set, g->G, cancel);
+            rc = cooccur_rows(v, w, n, set, g->G, cancel);
     }
     for (size_t j = 0; rc == 0 && j < m; j++) {
         int constant_j = ones[j] == 0 || ones[j] == n;
@@ -316,27 +350,39 @@ static int gram_binary(gb_lime_gram *g, const double *z, const double *y, const 
         for (size_t k = j; k < m; k++) {
             int constant = constant_j || ones[k] == 0 || ones[k] == n;
             double zk = g->zbar[k];
-            double v = constant ? 0.0 : g->G[j * m + k] - zj * n1[k] - zk * n1[j] + zj * zk * wsum;
-            g->G[j * m + k] = g->G[k * m + j] = v;
+            double v2 = constant ? 0.0 : g->G[j * m + k] - zj * n1[k] - zk * n1[j] + zj * zk * wsum;
+            g->G[j * m + k] = g->G[k * m + j] = v2;
         }
     }
     free(n1);
     free(t);
     free(ones);
     free(set);
+    free(kset);
     return rc;
 }
 
 int gb_lime_gram_compute(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
                          const atomic_int *cancel)
 {
+    rows_view v = {z, NULL, (size_t)g->m};
     if (all_binary(z, n * (size_t)g->m))
-        return gram_binary(g, z, y, w, n, cancel);
+        return gram_binary(g, &v, y, w, n, cancel);
     return gram_dense(g, z, y, w, n, cancel);
 }
 
 int gb_lime_gram_compute_binary(gb_lime_gram *g, const double *z, const double *y, const double *w, size_t n,
                                 const atomic_int *cancel)
 {
-    return gram_binary(g, z, y, w, n, cancel);
+    rows_view v = {z, NULL, (size_t)g->m};
+    return gram_binary(g, &v, y, w, n, cancel);
+}
+
+int gb_lime_gram_compute_bits(gb_lime_gram *g, const uint64_t *bits, const double *y, const double *w,
+                              size_t n, const atomic_int *cancel)
+{
+    if (g->m > 64)
+        return -1;
+    rows_view v = {NULL, bits, (size_t)g->m};
+    return gram_binary(g, &v, y, w, n, cancel);
 }
