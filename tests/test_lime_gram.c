@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lime_fit.h"
 #include "rng.h"
@@ -95,6 +96,27 @@ static void check(const char *what, size_t n, size_t m, int binary, int grouped,
     ok(fabsl(g.wsum - r.wsum) <= 1e-13L * r.wsum && fabsl(g.ybar - r.ybar) <= 1e-13L * fabsl(r.ybar) &&
            fabsl(g.syy - r.syy) <= 1e-12L * r.syy,
        "%s: weight sum, mean output and output spread", what);
+    if (binary && m <= 64) {
+        /* The same rows as bit words: the same sums, to the bit. */
+        uint64_t *bits = calloc(n, sizeof *bits);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < m; j++)
+                bits[i] |= (uint64_t)(z[i * m + j] == 1.0) << j;
+        gb_lime_gram gb;
+        gb_lime_gram_init(&gb, (int)m, NULL);
+        int rcb = gb_lime_gram_compute_bits(&gb, bits, y, w, n, NULL);
+        ok(rcb == 0 && memcmp(gb.G, g.G, m * m * sizeof *g.G) == 0 &&
+               memcmp(gb.c, g.c, m * sizeof *g.c) == 0 && memcmp(gb.zbar, g.zbar, m * sizeof *g.zbar) == 0 &&
+               gb.syy == g.syy && gb.wsum == g.wsum,
+           "%s: from bit words, the same numbers to the bit", what);
+        int sel[3] = {0, 3, (int)m - 1};
+        double coef[3] = {1.5, -2.0, 0.25};
+        ok(gb_lime_score_bits(bits, y, w, n, sel, 3, coef, 0.5) ==
+               gb_lime_score(z, y, w, n, (int)m, sel, 3, coef, 0.5),
+           "%s: R^2 from bit words, to the bit", what);
+        gb_lime_gram_free(&gb);
+        free(bits);
+    }
     int zero = 1;
     for (size_t k = 0; k < m; k++)
         zero &=
