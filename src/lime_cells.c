@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,22 @@ static float float_split(double split)
     if ((double)s < split)
         s = nextafterf(s, INFINITY);
     return s;
+}
+
+/* The smallest double x with (float)x >= s: the midpoint between s and the
+ * float below it, or the double above it when round-to-nearest-even takes
+ * the midpoint down (s has an odd significand); beyond the float range the
+ * neighbours are +-2^128, as rounding treats them. */
+static double float_boundary(float s)
+{
+    if (s == -INFINITY)
+        return -INFINITY;
+    float below = nextafterf(s, -INFINITY);
+    double mid =
+        isinf(s) ? 0x1.ffffffp127 : (isinf(below) ? -0x1.ffffffp127 : 0.5 * ((double)below + (double)s));
+    uint32_t bits;
+    memcpy(&bits, &s, sizeof bits);
+    return (bits & 1u) ? nextafter(mid, INFINITY) : mid;
 }
 
 int gb_lime_cuts_build(gb_lime_cuts *c, const gb_model *m, int feature, gb_error *err)
@@ -51,11 +68,8 @@ int gb_lime_cuts_build(gb_lime_cuts *c, const gb_model *m, int feature, gb_error
                 break;
             }
             if (m->input_float32) {
-                /* float(x) >= s exactly when x lies above the midpoint
-                 * between s and the float below it (the midpoint itself,
-                 * a tie, has probability 0 under a continuous draw). */
                 float s = float_split(nd->split);
-                cuts[n].at = 0.5 * ((double)nextafterf(s, -INFINITY) + (double)s);
+                cuts[n].at = float_boundary(s);
                 cuts[n++].rep = (double)s;
             } else {
                 cuts[n].at = cuts[n].rep = nd->split;
@@ -133,7 +147,9 @@ static void add_bin(builder *b, const gb_lime_cuts *cuts, int j, double count, c
             hi_k = mid;
     }
     size_t first = b->c->n;
-    double total = 0.0, from = t->lo, rep = t->lo;
+    /* lo lies in [at[k - 1], at[k]): that interval's value, or lo itself
+     * below every boundary. */
+    double total = 0.0, from = t->lo, rep = k > 0 ? cuts->rep[k - 1] : t->lo;
     for (; k < cuts->n && cuts->at[k] < t->hi; k++) {
         double p = mass(t, from, cuts->at[k]);
         add(b, j, rep, from, cuts->at[k], p);
@@ -150,11 +166,39 @@ static void add_bin(builder *b, const gb_lime_cuts *cuts, int j, double count, c
         add(b, j, t->value, t->value, t->value, count);
 }
 
+/* 1 when rounding could put a value-by-value draw of the bin on the other
+ * side of a boundary with a probability the intervals do not have: a
+ * boundary in [lo, hi] (ends included: a draw rounds or is clamped onto
+ * them) within 40 sd of the mean, for a bin whose sd is within 2^20 steps
+ * between doubles there (a bin of one repeated value has sd 1e-11). */
+static int rounding_matters(const gb_lime_cuts *cuts, const gb_truncnorm *t)
+{
+    size_t k = 0, hi_k = cuts->n;
+    while (k < hi_k) { /* the first boundary at or above lo */
+        size_t mid = k + (hi_k - k) / 2;
+        if (cuts->at[mid] < t->lo)
+            k = mid + 1;
+        else
+            hi_k = mid;
+    }
+    for (; k < cuts->n && cuts->at[k] <= t->hi; k++) {
+        double b = cuts->at[k], step = nextafter(fabs(b), INFINITY) - fabs(b);
+        if (t->sd < 0x1.0p20 * step && fabs(b - t->mean) < 40.0 * t->sd)
+            return 1;
+    }
+    return 0;
+}
+
 int gb_lime_cells_build(gb_lime_cells *c, const gb_lime_cuts *cuts, int n_bins, const double *count,
                         const gb_truncnorm *draw, double missing, gb_error *err)
 {
     memset(c, 0, sizeof *c);
-    size_t room = (size_t)n_bins * (cuts->n + 2) + 1;
+    for (int j = 0; j < n_bins; j++)
+        if (count[j] > 0.0 && !draw[j].constant && rounding_matters(cuts, &draw[j]))
+            return 0; /* no cells: the feature is drawn value by value */
+    /* A boundary lies inside one bin at most: each bin's first interval,
+     * one per boundary, and the missing values. */
+    size_t room = cuts->n + 2 * (size_t)n_bins + 1;
     c->code = gb_malloc(room, sizeof *c->code, err);
     c->value = c->code ? gb_malloc(room, sizeof *c->value, err) : NULL;
     c->lo = c->value ? gb_malloc(room, sizeof *c->lo, err) : NULL;

@@ -19,7 +19,12 @@
  *
  * A feature gets cells only when every split on it is a plain "x < split"
  * (missing values to a default side); categorical sets and LightGBM's
- * zero-as-missing keep the value-by-value draws. */
+ * zero-as-missing keep the value-by-value draws.  So does a feature with a
+ * bin whose value-by-value draws round onto a boundary with a probability
+ * the intervals do not have (a bin of one repeated value right on a split):
+ * there the draw is not continuous at the precision of doubles.  For a
+ * float32 model the boundary follows float rounding exactly, ties to even
+ * included. */
 #ifndef GB_LIME_CELLS_H
 #define GB_LIME_CELLS_H
 
@@ -32,7 +37,8 @@
 /* Where the model's decisions on one feature change: boundaries b[k] in
  * increasing order, and for each a value the model treats as every value of
  * [b[k], b[k+1]).  For a float32 model the boundary of a split s is the
- * midpoint below float s, where float rounding starts to reach it. */
+ * smallest double that rounds to float s or above (the midpoint below s,
+ * or the double after it when the tie rounds down). */
 typedef struct gb_lime_cuts {
     int usable; /* 0: some split on the feature is not a plain numeric one */
     size_t n;

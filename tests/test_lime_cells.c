@@ -183,6 +183,107 @@ static void test_mass(void)
     gb_model_free(m);
 }
 
+/* The (bin, model output) pairs: their probabilities from the cells
+ * against value-by-value draws put through the model.  Unlike test_mass this
+ * judges by the model's decision, so a boundary on the wrong side of a tie
+ * or a draw rounded onto a boundary shows.  Returns the worst |z|, or -1
+ * when the feature has no cells (value-by-value draws). */
+static double decision_mass(const gb_model *m, const gb_lime_stats *s, int f, gb_lime_discretize d,
+                            const double *base, int draws)
+{
+    const gb_lime_cells *c = &s->feat[f].cells[d];
+    if (c->n == 0)
+        return -1;
+    enum { MAX = 64 };
+    int code[MAX];
+    double out[MAX], p[MAX] = {0}, hits[MAX] = {0};
+    int n = 0;
+    for (size_t e = 0; e < c->n; e++) {
+        double o = margin_with(m, base, f, c->value[e]);
+        int k = 0;
+        while (k < n && !(code[k] == c->code[e] && out[k] == o))
+            k++;
+        if (k == n && n < MAX) {
+            code[n] = c->code[e];
+            out[n++] = o;
+        }
+        p[k] += c->p[e];
+    }
+    gsl_rng *r = gb_rng_new(17, 0, (uint64_t)f, NULL);
+    int unknown = 0;
+    for (int i = 0; i < draws; i++) {
+        int cd;
+        double z, v = gb_lime_stats_draw(s, d, f, r, &cd, &z), o = margin_with(m, base, f, v);
+        int k = 0;
+        while (k < n && !(code[k] == cd && out[k] == o))
+            k++;
+        if (k < n)
+            hits[k]++;
+        else
+            unknown++;
+    }
+    gsl_rng_free(r);
+    double worst = unknown ? 1e9 : 0.0;
+    for (int k = 0; k < n; k++)
+        worst = fmax(worst, fabs(hits[k] / draws - p[k]) / (sqrt(p[k] * (1 - p[k]) / draws) + 1e-12));
+    return worst;
+}
+
+/* Values of a large integer feature sit on float32 ties: with an edge of a
+ * bin on a midpoint between floats, rounding to even decides the side. */
+static void test_ties(void)
+{
+    gb_model *m = tb_new_model(1, 1);
+    m->input_float32 = 1;
+    gb_node a[] = {tb_split(0, 16777218.0, 1, 2, 2, 0), tb_leaf(-1.0, 1), tb_leaf(1.0, 1)};
+    tb_add_tree(m, 0, a, 3);
+    if (tb_finish(m))
+        exit(1);
+    double rows[101];
+    for (int i = 0; i < 101; i++)
+        rows[i] = 16777167.0 + i; /* the median, a bin edge, is 16777217: a tie */
+    gb_lime_stats *s = gb_lime_stats_new_rows(m, rows, NULL, 101, NULL);
+    double base = 0.0, zq = decision_mass(m, s, 0, GB_LIME_QUARTILE, &base, 200000);
+    double zd = decision_mass(m, s, 0, GB_LIME_DECILE, &base, 200000);
+    ok(zq >= 0 && zq < 5 && zd >= 0 && zd < 5,
+       "float32 ties: outputs by bin match value-by-value draws (worst %.1f, %.1f SE)", zq, zd);
+    gb_lime_stats_free(s);
+    gb_model_free(m);
+
+    /* A bin holding one repeated value right on a boundary: its draws round
+     * onto the boundary, so the feature is drawn value by value. */
+    m = tb_new_model(1, 1);
+    m->input_float32 = 1;
+    gb_node b[] = {tb_split(0, 16777220.0, 1, 2, 2, 0), tb_leaf(-1.0, 1), tb_leaf(1.0, 1)};
+    tb_add_tree(m, 0, b, 3);
+    if (tb_finish(m))
+        exit(1);
+    for (int i = 0; i < 101; i++)
+        rows[i] = i < 60 ? 16777211.0 : 16777219.0; /* a bin (16777211, 16777219] of one value */
+    s = gb_lime_stats_new_rows(m, rows, NULL, 101, NULL);
+    zq = decision_mass(m, s, 0, GB_LIME_QUARTILE, &base, 200000);
+    zd = decision_mass(m, s, 0, GB_LIME_DECILE, &base, 200000);
+    ok(zq < 0 && zd < 0, "a bin of one value on a boundary: drawn value by value");
+    gb_lime_stats_free(s);
+    gb_model_free(m);
+}
+
+/* The toy and the real samples: outputs by bin match value-by-value draws. */
+static void test_decisions(void)
+{
+    gb_model *m = model(1);
+    double *rows = data();
+    gb_lime_stats *s = gb_lime_stats_new_rows(m, rows, NULL, N, NULL);
+    double worst = 0;
+    for (int f = 0; f < 2; f++)
+        for (int d = GB_LIME_QUARTILE; d <= GB_LIME_DECILE; d++)
+            worst = fmax(worst, decision_mass(m, s, f, (gb_lime_discretize)d, rows + 5 * F, 100000));
+    ok(worst < 5, "toy float32 model: outputs by bin match value-by-value draws (worst %.1f SE)", worst);
+    gb_lime_stats_free(s);
+    free(rows);
+    gb_model_free(m);
+}
+
 /* A traced row: same numbers as untraced; shown samples give the traced
  * outputs. */
 static void test_trace(void)
@@ -235,6 +336,8 @@ int main(void)
     test_equivalence(1);
     test_equivalence(0);
     test_mass();
+    test_ties();
+    test_decisions();
     test_trace();
     return tap_done();
 }
