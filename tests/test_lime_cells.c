@@ -68,8 +68,8 @@ static double *data(void)
 
 static double margin_with(const gb_model *m, const double *base, int f, double v)
 {
-    double x[F], out;
-    memcpy(x, base, sizeof x);
+    double x[F], out; /* models of at most F features */
+    memcpy(x, base, (size_t)m->n_features * sizeof *x);
     x[f] = v;
     gb_model_margin(m, x, &out);
     return out;
