@@ -132,8 +132,11 @@ int gb_lime_ridge(const gb_lime_gram *g, const int *sel, int n_sel, double alpha
     return 0;
 }
 
-double gb_lime_score(const double *z, const double *y, const double *w, size_t n, int m, const int *sel,
-                     int n_sel, const double *coef, double intercept)
+/* R^2 of the fit on rows given as doubles (z) or bit words; one loop, so
+ * that both give the same sums term for term (a 0 times a weight is added
+ * either way: a branch on the bit would mispredict half the time). */
+static double score(const double *z, const uint64_t *bits, const double *y, const double *w, size_t n, int m,
+                    const int *sel, int n_sel, const double *coef, double intercept)
 {
     double wsum = 0.0, ysum = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -144,7 +147,7 @@ double gb_lime_score(const double *z, const double *y, const double *w, size_t n
     for (size_t i = 0; i < n; i++) {
         double pred = intercept;
         for (int j = 0; j < n_sel; j++)
-            pred += coef[j] * z[i * (size_t)m + (size_t)sel[j]];
+            pred += coef[j] * (bits ? (double)((bits[i] >> sel[j]) & 1u) : z[i * (size_t)m + (size_t)sel[j]]);
         num += w[i] * (y[i] - pred) * (y[i] - pred);
         den += w[i] * (y[i] - ybar) * (y[i] - ybar);
     }
@@ -153,27 +156,16 @@ double gb_lime_score(const double *z, const double *y, const double *w, size_t n
     return 1.0 - num / den;
 }
 
+double gb_lime_score(const double *z, const double *y, const double *w, size_t n, int m, const int *sel,
+                     int n_sel, const double *coef, double intercept)
+{
+    return score(z, NULL, y, w, n, m, sel, n_sel, coef, intercept);
+}
+
 double gb_lime_score_bits(const uint64_t *bits, const double *y, const double *w, size_t n, const int *sel,
                           int n_sel, const double *coef, double intercept)
 {
-    double wsum = 0.0, ysum = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        wsum += w[i];
-        ysum += w[i] * y[i];
-    }
-    double ybar = wsum > 0.0 ? ysum / wsum : 0.0, num = 0.0, den = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        /* gb_lime_score's sums term for term; a multiplication, not a
-         * branch, which would mispredict half the time. */
-        double pred = intercept;
-        for (int j = 0; j < n_sel; j++)
-            pred += coef[j] * (double)((bits[i] >> sel[j]) & 1u);
-        num += w[i] * (y[i] - pred) * (y[i] - pred);
-        den += w[i] * (y[i] - ybar) * (y[i] - ybar);
-    }
-    if (den == 0.0)
-        return num == 0.0 ? 1.0 : 0.0;
-    return 1.0 - num / den;
+    return score(NULL, bits, y, w, n, 0, sel, n_sel, coef, intercept);
 }
 
 /* ---- feature selection --------------------------------------------------- */

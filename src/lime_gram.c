@@ -266,6 +266,74 @@ static int cooccur_grouped(const rows_view *v, const size_t *kset, const double 
     return rc;
 }
 
+/* The two-pass sums of a view's rows: centring afterwards loses the digits
+ * of a column whose weighted mean is within 1e-6 of 1 (a kernel so narrow
+ * that the row itself outweighs the rest). */
+static int dense_of_view(gb_lime_gram *g, const rows_view *v, const double *y, const double *w, size_t n,
+                         const atomic_int *cancel)
+{
+    size_t m = v->m;
+    double *z = (double *)v->z;
+    if (!z && (z = malloc(n * (m ? m : 1) * sizeof *z)) != NULL)
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < m; j++)
+                z[i * m + j] = row_value(v, i, j);
+    int rc = z ? gram_dense(g, z, y, w, n, cancel) : -1;
+    if (z != v->z)
+        free(z);
+    return rc;
+}
+
+/* What the first pass over binary rows gathered. */
+typedef struct first_pass {
+    size_t n;
+    double wsum;
+    const double *n1; /* [m] weight of the rows where z_j is set */
+    double *t;        /* [m] scratch: sum of w dy over those rows */
+    const size_t *ones, *kset;
+    size_t *set;
+} first_pass;
+
+/* The centred sums from the uncentred ones (see the top of the file). */
+static int centred_sums(gb_lime_gram *g, const rows_view *v, const double *y, const double *w,
+                        const first_pass *p, const atomic_int *cancel)
+{
+    size_t m = v->m, n = p->n;
+    double sdy = 0.0, *t = p->t;
+    int rc = 0, all_y_equal = 1;
+    for (size_t i = 1; i < n && all_y_equal; i++)
+        all_y_equal = y[i] == y[0];
+    memset(g->G, 0, m * m * sizeof *g->G);
+    g->syy = 0.0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (i % 256 == 0 && cancelled(cancel))
+            rc = 1;
+        double wi = w[i], dy = all_y_equal ? 0.0 : y[i] - g->ybar, wdy = wi * dy;
+        g->syy += wdy * dy;
+        sdy += wdy;
+        size_t k = row_set(v, i, p->set);
+        for (size_t a = 0; a < k; a++)
+            t[p->set[a]] += wdy;
+    }
+    if (rc == 0) {
+        rc = cooccur_grouped(v, p->kset, w, n, p->set, g->G, cancel);
+        if (rc == 2)
+            rc = cooccur_rows(v, w, n, p->set, g->G, cancel);
+    }
+    for (size_t j = 0; rc == 0 && j < m; j++) {
+        int constant_j = p->ones[j] == 0 || p->ones[j] == n;
+        double zj = g->zbar[j];
+        g->c[j] = constant_j ? 0.0 : t[j] - zj * sdy;
+        for (size_t k = j; k < m; k++) {
+            int constant = constant_j || p->ones[k] == 0 || p->ones[k] == n;
+            double zk = g->zbar[k];
+            double s = constant ? 0.0 : g->G[j * m + k] - zj * p->n1[k] - zk * p->n1[j] + zj * zk * p->wsum;
+            g->G[j * m + k] = g->G[k * m + j] = s;
+        }
+    }
+    return rc;
+}
+
 /* Binary rows (see the top of the file; "z > 0.5" is "z is 1" there, a
  * comparison the compiler turns into a flag rather than a branch, which at
  * random would mispredict).  The weighted means are the dense
@@ -279,7 +347,7 @@ static int gram_binary(gb_lime_gram *g, const rows_view *v, const double *y, con
     size_t *ones = calloc(mm, sizeof *ones), *set = malloc(mm * sizeof *set);
     size_t *kset = malloc((n ? n : 1) * sizeof *kset);
     int rc = n1 && t && ones && set && kset ? 0 : -1;
-    double wsum = 0.0, ysum = 0.0, sdy = 0.0;
+    double wsum = 0.0, ysum = 0.0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (i % 256 == 0 && cancelled(cancel))
             rc = 1;
@@ -302,58 +370,9 @@ static int gram_binary(gb_lime_gram *g, const rows_view *v, const double *y, con
         g->zbar[j] = constant && n ? row_value(v, 0, j) : (wsum > 0.0 ? n1[j] / wsum : 0.0);
         narrow |= !constant && g->zbar[j] > 1.0 - 1e-6;
     }
-    if (rc == 0 && narrow) {
-        /* Centring afterwards loses the digits of a column whose weighted
-         * mean is within 1e-6 of 1 (a kernel so narrow that the row itself
-         * outweighs the rest): such rows take the two-pass sums. */
-        double *z = (double *)v->z;
-        if (!z && (z = malloc(n * mm * sizeof *z)) != NULL)
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = 0; j < m; j++)
-                    z[i * m + j] = row_value(v, i, j);
-        rc = z ? gram_dense(g, z, y, w, n, cancel) : -1;
-        if (z != v->z)
-            free(z);
-        free(n1);
-        free(t);
-        free(ones);
-        free(set);
-        free(kset);
-        return rc;
-    }
-    int all_y_equal = 1;
-    for (size_t i = 1; i < n && all_y_equal; i++)
-        all_y_equal = y[i] == y[0];
-    if (rc == 0) {
-        memset(g->G, 0, m * m * sizeof *g->G);
-        g->syy = 0.0;
-    }
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        if (i % 256 == 0 && cancelled(cancel))
-            rc = 1;
-        double wi = w[i], dy = all_y_equal ? 0.0 : y[i] - g->ybar, wdy = wi * dy;
-        g->syy += wdy * dy;
-        sdy += wdy;
-        size_t k = row_set(v, i, set);
-        for (size_t a = 0; a < k; a++)
-            t[set[a]] += wdy;
-    }
-    if (rc == 0) {
-        rc = cooccur_grouped(v, kset, w, n, set, g->G, cancel);
-        if (rc == 2)
-            rc = cooccur_rows(v, w, n, set, g->G, cancel);
-    }
-    for (size_t j = 0; rc == 0 && j < m; j++) {
-        int constant_j = ones[j] == 0 || ones[j] == n;
-        double zj = g->zbar[j];
-        g->c[j] = constant_j ? 0.0 : t[j] - zj * sdy;
-        for (size_t k = j; k < m; k++) {
-            int constant = constant_j || ones[k] == 0 || ones[k] == n;
-            double zk = g->zbar[k];
-            double v2 = constant ? 0.0 : g->G[j * m + k] - zj * n1[k] - zk * n1[j] + zj * zk * wsum;
-            g->G[j * m + k] = g->G[k * m + j] = v2;
-        }
-    }
+    first_pass sums = {n, wsum, n1, t, ones, kset, set};
+    if (rc == 0)
+        rc = narrow ? dense_of_view(g, v, y, w, n, cancel) : centred_sums(g, v, y, w, &sums, cancel);
     free(n1);
     free(t);
     free(ones);
