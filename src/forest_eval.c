@@ -98,14 +98,6 @@ void gb_forest_free(gb_forest *f)
     free(f);
 }
 
-/* The smallest float s with x < s <=> x < split for every float x. */
-static float float_split(double split)
-{
-    float s = (float)split;
-    if ((double)s < split)
-        s = nextafterf(s, INFINITY);
-    return s;
-}
 
 static void fill_node(const gb_forest *f, fnode *out, const gb_node *nd, int32_t orig, int32_t self)
 {
@@ -122,7 +114,7 @@ static void fill_node(const gb_forest *f, fnode *out, const gb_node *nd, int32_t
         int nan_left = (fl & GB_NODE_NAN_AS_ZERO) ? 0.0 < nd->split : (fl & GB_NODE_DEFAULT_LEFT) != 0;
         out->kind = nan_left ? KIND_NAN_LEFT : KIND_NAN_RIGHT;
         if (f->use_float)
-            out->s.f = float_split(nd->split);
+            out->s.f = gb_float_split(nd->split);
         else
             out->s.d = nd->split;
     } else {

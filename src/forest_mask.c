@@ -109,15 +109,6 @@ static int gains(const gb_model *m, const gb_tree *t, int32_t *leaves, int32_t *
     return *leaves <= 64 && *inner <= cost * (t->depth > 0 ? t->depth : 1);
 }
 
-/* The smallest float s with x < s <=> x < split for every float x (as
- * forest_eval.c). */
-static float float_split(double split)
-{
-    float s = (float)split;
-    if ((double)s < split)
-        s = nextafterf(s, INFINITY);
-    return s;
-}
 
 /* Copies the subtree at node i, numbering its leaves from *leaf on. */
 static void copy(gb_mask_forest *mf, const gb_tree *t, int32_t i, mnode *nodes, int32_t *n_nodes, double *leaves,
@@ -149,7 +140,7 @@ static void copy(gb_mask_forest *mf, const gb_tree *t, int32_t i, mnode *nodes, 
     int nan_left = (fl & GB_NODE_NAN_AS_ZERO) ? 0.0 < nd->split : (fl & GB_NODE_DEFAULT_LEFT) != 0;
     p->kind = nan_left ? NAN_LEFT : NAN_RIGHT;
     if (mf->m->input_float32)
-        p->s.f = float_split(nd->split);
+        p->s.f = gb_float_split(nd->split);
     else
         p->s.d = nd->split;
 }

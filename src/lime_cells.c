@@ -19,15 +19,6 @@ static int by_at(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The smallest float s with x < s <=> x < split for every float x (as the
- * model's float32 comparison decides). */
-static float float_split(double split)
-{
-    float s = (float)split;
-    if ((double)s < split)
-        s = nextafterf(s, INFINITY);
-    return s;
-}
 
 /* The smallest double x with (float)x >= s: the midpoint between s and the
  * float below it, or the double above it when round-to-nearest-even takes
@@ -68,7 +59,7 @@ int gb_lime_cuts_build(gb_lime_cuts *c, const gb_model *m, int feature, gb_error
                 break;
             }
             if (m->input_float32) {
-                float s = float_split(nd->split);
+                float s = gb_float_split(nd->split);
                 cuts[n].at = float_boundary(s);
                 cuts[n++].rep = (double)s;
             } else {

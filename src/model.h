@@ -153,6 +153,16 @@ static inline double gb_model_input(const gb_model *m, double x)
     return m->input_float32 ? (double)(float)x : x;
 }
 
+/* For a float32 model: the smallest float s with x < s <=> x < split for
+ * every float x, so that a split can be decided in float. */
+static inline float gb_float_split(double split)
+{
+    float s = (float)split;
+    if ((double)s < split)
+        s = nextafterf(s, INFINITY);
+    return s;
+}
+
 /* Leaf reached by row x (n_features values) in tree t. */
 int32_t gb_tree_leaf(const gb_model *m, const gb_tree *t, const double *x);
 
