@@ -136,7 +136,8 @@ void gb_lime_result_free(gb_lime_result *r)
 
 /* ---- one explanation ----------------------------------------------------- */
 
-/* Scratch for one row, allocated per call so that threads share nothing. */
+/* A row's scratch, kept in the result (lime.h) for the next row explained
+ * into it: each thread has its own result, so threads share nothing. */
 typedef struct gb_lime_work {
     size_t n;
     int nf, ng;
@@ -306,7 +307,7 @@ static int neighbourhood(const gb_lime_stats *s, const gb_lime_config *c, const 
     gb_rng64_begin(&disp, rng);
     disp.s = gb_rng_mix64(disp.s ^ UINT64_C(0x5ca1ab1e0ddba11));
     disp.fast = 1;
-    size_t nd = wk->n - 1, chunk = DRAW_VALUES / nf > 64 ? DRAW_VALUES / nf : 64;
+    size_t nd = wk->n - 1, per = nf ? DRAW_VALUES / nf : DRAW_VALUES, chunk = per > 64 ? per : 64;
     for (size_t at = 0; at < nd; at += chunk) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return 1;
