@@ -19,7 +19,6 @@ static int by_at(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-
 /* The smallest double x with (float)x >= s: the midpoint between s and the
  * float below it, or the double above it when round-to-nearest-even takes
  * the midpoint down (s has an odd significand); beyond the float range the
@@ -95,6 +94,20 @@ void gb_lime_cuts_free(gb_lime_cuts *c)
     memset(c, 0, sizeof *c);
 }
 
+/* The index of the first boundary above x (strictly, or at or above). */
+static size_t first_cut(const gb_lime_cuts *cuts, double x, int strictly)
+{
+    size_t k = 0, hi = cuts->n;
+    while (k < hi) {
+        size_t mid = k + (hi - k) / 2;
+        if (cuts->at[mid] < x || (strictly && cuts->at[mid] == x))
+            k = mid + 1;
+        else
+            hi = mid;
+    }
+    return k;
+}
+
 /* The truncated normal's mass on [l, u] (unnormalised), in the tail its
  * table uses so that it keeps its digits. */
 static double mass(const gb_truncnorm *t, double l, double u)
@@ -129,14 +142,7 @@ static void add_bin(builder *b, const gb_lime_cuts *cuts, int j, double count, c
         add(b, j, t->value, t->value, t->value, count);
         return;
     }
-    size_t k = 0, hi_k = cuts->n;
-    while (k < hi_k) { /* the first boundary above lo */
-        size_t mid = k + (hi_k - k) / 2;
-        if (cuts->at[mid] <= t->lo)
-            k = mid + 1;
-        else
-            hi_k = mid;
-    }
+    size_t k = first_cut(cuts, t->lo, 1);
     size_t first = b->c->n;
     /* lo lies in [at[k - 1], at[k]): that interval's value, or lo itself
      * below every boundary. */
@@ -164,14 +170,7 @@ static void add_bin(builder *b, const gb_lime_cuts *cuts, int j, double count, c
  * between doubles there (a bin of one repeated value has sd 1e-11). */
 static int rounding_matters(const gb_lime_cuts *cuts, const gb_truncnorm *t)
 {
-    size_t k = 0, hi_k = cuts->n;
-    while (k < hi_k) { /* the first boundary at or above lo */
-        size_t mid = k + (hi_k - k) / 2;
-        if (cuts->at[mid] < t->lo)
-            k = mid + 1;
-        else
-            hi_k = mid;
-    }
+    size_t k = first_cut(cuts, t->lo, 0);
     for (; k < cuts->n && cuts->at[k] <= t->hi; k++) {
         double b = cuts->at[k], step = nextafter(fabs(b), INFINITY) - fabs(b);
         if (t->sd < 0x1.0p20 * step && fabs(b - t->mean) < 40.0 * t->sd)

@@ -290,4 +290,23 @@ run empty -- --data "$D" --model "$M"
 status_has "nothing computed yet" "$O/session-empty.txt"
 ok $? "nothing computed: S says so"
 
+# --- an empty file name at the export and session prompts
+cat >"$TMP/noname.keys" <<KEYS
+<Enter>
+e
+<C-u>
+<Enter>
+:dump $O/noname-export.txt
+S
+<C-u>
+<Enter>
+:dump $O/noname-session.txt
+q
+KEYS
+run noname -- --data "$D" --model "$M"
+status_has "export: no file name given" "$O/noname-export.txt"
+ok $? "export without a file name says so"
+status_has "session: no file name given" "$O/noname-session.txt"
+ok $? "a session without a file name says so"
+
 finish

@@ -105,14 +105,8 @@ static void export_write(ui_app *app, const char *path, void *ctx)
 static void export_done(ui_app *app, const char *text, void *ctx)
 {
     char path[UI_PROMPT_MAX];
-    snprintf(path, sizeof path, "%s", text);
-    size_t n = strlen(path);
-    while (n && path[n - 1] == ' ')
-        path[--n] = '\0';
-    if (!n) {
-        ui_msg(app, "export: no file name given");
+    if (ui_prompt_file_name(app, "export", text, path, sizeof path))
         return;
-    }
     ui_screen *s = ui_top(app);
     if (format_of(path) != UI_EXPORT_TEXT && !s->ops->export_view) {
         ui_error(app, "the %s screen exports as text only (use a .txt name)", s->ops->name);

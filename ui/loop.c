@@ -53,6 +53,18 @@ void ui_prompt_paths(ui_app *app)
     app->prompt.paths = 1;
 }
 
+int ui_prompt_file_name(ui_app *app, const char *what, const char *text, char *path, size_t size)
+{
+    snprintf(path, size, "%s", text);
+    size_t n = strlen(path);
+    while (n && path[n - 1] == ' ')
+        path[--n] = '\0';
+    if (n)
+        return 0;
+    ui_msg(app, "%s: no file name given", what);
+    return -1;
+}
+
 void ui_confirm_overwrite(ui_app *app, const char *path, ui_prompt_done done, void *ctx)
 {
     ui_prompt(app, "overwrite ", path, done, ctx);
@@ -107,7 +119,8 @@ void ui_loop_restart(ui_app *app)
 /* Tab: the next top-level pane after the one on top. */
 static void next_pane(ui_app *app, int dir)
 {
-    const ui_screen_ops *panes[] = {&ui_screen_data, &ui_screen_explain, &ui_screen_scatter, &ui_screen_compare};
+    const ui_screen_ops *panes[] = {&ui_screen_data, &ui_screen_explain, &ui_screen_scatter,
+                                    &ui_screen_compare};
     int n = (int)(sizeof panes / sizeof *panes);
     /* Close modal screens (help, form) first: Tab moves between panes. */
     while (app->depth > 1 && !ui_top(app)->ops->pane)

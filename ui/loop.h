@@ -24,6 +24,9 @@ void ui_loop_restart(ui_app *app);
 /* Makes the prompt just started complete file paths on Tab, listing the
  * candidates above the status line when several match. */
 void ui_prompt_paths(ui_app *app);
+/* A file name typed at a prompt, trailing blanks dropped, into path; when
+ * nothing is left, says "WHAT: no file name given" and returns -1. */
+int ui_prompt_file_name(ui_app *app, const char *what, const char *text, char *path, size_t size);
 /* Asks "overwrite PATH? (y/n)": y runs done(app, path, ctx), any other key
  * keeps the file and says so. */
 void ui_confirm_overwrite(ui_app *app, const char *path, ui_prompt_done done, void *ctx);

@@ -18,10 +18,10 @@ typedef struct run {
     run_kind kind;
     char *data, *model, *target; /* absolute paths; target NULL when none */
     int n_groups;
-    ui_params params;            /* RUN_EXPLAIN: only what changes the numbers */
-    int group;                   /* RUN_INTERACTIONS */
-    char *command, *args;        /* RUN_COMMAND: name, shell-quoted arguments */
-    int all;                     /* every row */
+    ui_params params;     /* RUN_EXPLAIN: only what changes the numbers */
+    int group;            /* RUN_INTERACTIONS */
+    char *command, *args; /* RUN_COMMAND: name, shell-quoted arguments */
+    int all;              /* every row */
     size_t *rows, n_rows, cap_rows;
 } run;
 
@@ -103,7 +103,8 @@ static run *find_or_add(ui_app *app, run *key)
         if ((key->kind == RUN_EXPLAIN && ui_params_same(&r->params, &key->params) &&
              r->params.method == key->params.method) ||
             (key->kind == RUN_INTERACTIONS && r->group == key->group) ||
-            (key->kind == RUN_COMMAND && r->command && key->command && strcmp(r->command, key->command) == 0 &&
+            (key->kind == RUN_COMMAND && r->command && key->command &&
+             strcmp(r->command, key->command) == 0 &&
              strcmp(r->args ? r->args : "", key->args ? key->args : "") == 0)) {
             run_free(key);
             return r;
@@ -197,7 +198,8 @@ void ui_session_interactions(ui_app *app, const size_t *rows, size_t n, int g)
  * quotes, each ' written as '\''. */
 static void quote(FILE *fp, const char *s)
 {
-    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+") == strlen(s)) {
+    if (*s &&
+        strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+") == strlen(s)) {
         fputs(s, fp);
         return;
     }
@@ -379,7 +381,8 @@ int ui_session_write(const ui_app *app, FILE *fp, gb_error *err)
         } else {
             fprintf(fp, "\"$GLASSBOX\" %s", r->command);
             inputs(fp, r);
-            fprintf(fp, "%s --output \"$out/%02zu-%s.csv\" --force\n", r->args ? r->args : "", k + 1, r->command);
+            fprintf(fp, "%s --output \"$out/%02zu-%s.csv\" --force\n", r->args ? r->args : "", k + 1,
+                    r->command);
         }
     }
     free(spec);
@@ -413,14 +416,8 @@ static void save(ui_app *app, const char *path, void *ctx)
 static void save_answer(ui_app *app, const char *text, void *ctx)
 {
     char path[UI_PROMPT_MAX];
-    snprintf(path, sizeof path, "%s", text);
-    size_t n = strlen(path);
-    while (n && path[n - 1] == ' ')
-        path[--n] = '\0';
-    if (!n) {
-        ui_msg(app, "session: no file name given");
+    if (ui_prompt_file_name(app, "session", text, path, sizeof path))
         return;
-    }
     if (access(path, F_OK) == 0)
         ui_confirm_overwrite(app, path, save, ctx);
     else
